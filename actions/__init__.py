@@ -1,0 +1,1 @@
+"""The rasa-sdk action server of the assistant (`rasa run actions`)."""

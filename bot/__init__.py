@@ -1,0 +1,1 @@
+"""TEA email support assistant: knowledge base, NLU components and run-time glue."""

@@ -1,0 +1,1 @@
+"""NLU evaluation (`make eval`): test-set metrics, ablations and the rasa-init baseline."""
