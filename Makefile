@@ -48,3 +48,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf models results .pytest_cache
+
+# NLU evaluation: variants, ablations, baseline, latency -> results/eval/report.md
+eval: $(STAMP)
+	$(PY) -m bot.eval $(EVAL_ARGS)

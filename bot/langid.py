@@ -24,14 +24,16 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[a-z]")
 
-# Words that say nothing about the language: shared technical vocabulary and fillers.
-NEUTRAL_WORDS = frozenset(
+# Technical words shared by all writing forms: they keep their Latin spelling everywhere.
+TECH_WORDS = frozenset(
     """
-    ok okay okey k kk imap imap4 pop pop3 smtp email e mail emails mails gmail outlook
-    thunderbird iphone android ipad mac macbook windows apple samsung xiaomi huawei webmail
-    roundcube spam inbox server tea bg en eng hmm hm mm aha ah oh lol wifi internet a vs
+    ok okay okey imap imap4 pop pop3 smtp email emails mail mails gmail outlook thunderbird
+    iphone android ipad mac macbook windows apple samsung xiaomi huawei webmail roundcube
+    spam inbox server wifi internet sync
     """.split()
 )
+# Words that say nothing about the language: technical words and fillers.
+NEUTRAL_WORDS = TECH_WORDS | frozenset("k kk e tea bg en eng hmm hm mm aha ah oh lol a vs".split())
 # Informal English that dictionaries miss.
 EN_MARKERS = frozenset("thx thanx ty pls plz cya u ur btw asap hi hey hello bye".split())
 # Bulgarian inflection endings (definite article, plural) on a word no dictionary knows.

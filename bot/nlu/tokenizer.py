@@ -28,7 +28,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.langid import NEUTRAL_WORDS, detect_writing_form
+from bot.langid import TECH_WORDS, detect_writing_form
 from bot.nlu.language_detector import WRITING_FORM
 from bot.translit import latin_word_to_cyrillic
 from bot.vocabulary import default_vocabulary
@@ -53,7 +53,7 @@ def _protected_words() -> frozenset[str]:
     """Words never transliterated: product and protocol names keep their Latin form."""
     vocabulary = default_vocabulary()
     words = {w for form in vocabulary._lookup for w in form.split()}
-    return frozenset(words | NEUTRAL_WORDS)
+    return frozenset(words | TECH_WORDS)
 
 
 @lru_cache(maxsize=100_000)

@@ -1,0 +1,236 @@
+"""`make eval`: train each NLU variant, score it on the held-out test set, write a report.
+
+Variants: the full pipeline (config.yml), three ablations of it, and the baseline (the
+pipeline `rasa init` uses, read from the installed Rasa), all trained on the same data.
+The report (markdown + confusion-matrix PNG) goes to results/eval/, which is not committed.
+
+    python -m bot.eval [--variants full baseline ...] [--folds K] [--out results/eval]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import yaml
+
+from bot.eval.metrics import Prediction, Scores, score
+from bot.eval.testset import FORMS, load_test_set
+from bot.langid import detect_writing_form
+from bot.processes import RASA, ProcessGroup, wait_until_up
+from bot.settings import PROJECT_DIR
+
+ENTITY_TYPES = ("protocol", "email_client")
+LANGUAGE_DETECTOR = "bot.nlu.language_detector.LanguageDetector"
+TOKENIZER = "bot.nlu.tokenizer.BilingualTokenizer"
+
+
+def load_config() -> dict:
+    with open(PROJECT_DIR / "config.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _set_tokenizer(config: dict, **options: object) -> dict:
+    config = copy.deepcopy(config)
+    for component in config["pipeline"]:
+        if component["name"] == TOKENIZER:
+            component.update(options)
+    return config
+
+
+def baseline_config() -> dict:
+    import rasa.engine.recipes
+
+    path = Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
+    with open(path, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    config["assistant_id"] = "baseline"
+    return config
+
+
+def variants() -> dict[str, dict]:
+    full = load_config()
+    no_language = _set_tokenizer(full, use_writing_form=False)
+    no_language["pipeline"] = [c for c in no_language["pipeline"] if c["name"] != LANGUAGE_DETECTOR]
+    return {
+        "full": full,
+        "no_lemmas": _set_tokenizer(full, lemmatize=False),
+        "no_translit": _set_tokenizer(full, transliterate=False),
+        "no_language": no_language,
+        "baseline": baseline_config(),
+    }
+
+
+def train(name: str, config: dict, out: Path) -> tuple[Path, float]:
+    config_path = out / f"config-{name}.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    start = time.monotonic()
+    subprocess.run(
+        [RASA, "train", "nlu", "--config", str(config_path), "--nlu", "data/nlu",
+         "--out", str(out / "models"), "--fixed-model-name", name],
+        cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL,
+    )
+    return out / "models" / f"{name}.tar.gz", time.monotonic() - start
+
+
+def predict(model: Path) -> list[Prediction]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def run() -> list[Prediction]:
+        out = []
+        for example in load_test_set():
+            result = await agent.parse_message(example.text)
+            entities = tuple(
+                (e["entity"], str(e["value"])) for e in result.get("entities", [])
+                if e["entity"] in ENTITY_TYPES
+            )
+            out.append(Prediction(example, result["intent"]["name"], entities))
+        return out
+
+    return asyncio.run(run())
+
+
+def parse_latency(model: Path, n: int = 300) -> tuple[float, float]:
+    """p50 and p95 of POST /model/parse against a real Rasa server, in milliseconds."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    group = ProcessGroup()
+    try:
+        proc = group.start([RASA, "run", "--enable-api", "--port", str(port), "--model", str(model)],
+                           log=model.parent / "latency-server.log")
+        wait_until_up(f"http://localhost:{port}/", 300, proc)
+        texts = [e.text for e in load_test_set()]
+        session = requests.Session()
+        for text in texts[:20]:  # warm-up
+            session.post(f"http://localhost:{port}/model/parse", json={"text": text}, timeout=30)
+        timings = []
+        for i in range(n):
+            start = time.perf_counter()
+            session.post(f"http://localhost:{port}/model/parse", json={"text": texts[i % len(texts)]},
+                         timeout=30).raise_for_status()
+            timings.append((time.perf_counter() - start) * 1000)
+        quantiles = statistics.quantiles(timings, n=20)
+        return statistics.median(timings), quantiles[18]
+    finally:
+        group.stop()
+
+
+def confusion_png(predictions: list[Prediction], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    labels = sorted({p.example.intent for p in predictions} | {p.intent for p in predictions})
+    matrix = confusion_matrix([p.example.intent for p in predictions], [p.intent for p in predictions],
+                              labels=labels)
+    fig, ax = plt.subplots(figsize=(12, 11))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7,
+                        color="white" if matrix[i, j] > matrix.max() / 2 else "black")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title("Intent confusion matrix (test set, full pipeline)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def cross_validation(folds: int, out: Path) -> str:
+    cv_dir = out / "cv"
+    result = subprocess.run(
+        [RASA, "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml", "--cross-validation",
+         "--folds", str(folds), "--out", str(cv_dir)],
+        cwd=PROJECT_DIR, capture_output=True, text=True,
+    )
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines()
+             if "test" in ln.lower() and ("accuracy" in ln.lower() or "f1" in ln.lower())]
+    return "\n".join(lines[-12:]) or f"(see {cv_dir})"
+
+
+def report(results: dict[str, tuple[Scores, float]], latency: tuple[float, float] | None,
+           language_accuracy: tuple[float, int], cv: str | None) -> str:
+    lines = ["# NLU evaluation", "", f"Test set: {len(load_test_set())} messages "
+             "(tests/nlu/*.yml), none of them in the training data.", ""]
+    header = "| variant | accuracy | " + " | ".join(FORMS) + " | out-of-scope recall | "
+    header += " | ".join(f"{e} F1" for e in ENTITY_TYPES) + " | training s |"
+    lines += [header, "|" + "---|" * (6 + len(FORMS))]
+    for name, (s, seconds) in results.items():
+        forms = " | ".join(f"{s.accuracy_by_form[f]:.3f}" for f in FORMS)
+        ents = " | ".join(f"{s.entity_f1[e]:.3f}" for e in ENTITY_TYPES)
+        lines.append(f"| {name} | {s.accuracy:.3f} | {forms} | {s.oos_recall:.3f} | {ents} | {seconds:.0f} |")
+    lines += ["", f"Language detection: {language_accuracy[0]:.3f} correct or undecided "
+              f"({language_accuracy[1]} undecided, which keep the conversation's language).", ""]
+    if latency:
+        lines += [f"/model/parse latency (full pipeline, 300 sequential requests): "
+                  f"p50 {latency[0]:.1f} ms, p95 {latency[1]:.1f} ms.", ""]
+    if "full" in results:
+        full = results["full"][0]
+        lines += ["## Per intent (full pipeline)", "", "| intent | precision | recall | F1 | support |",
+                  "|---|---|---|---|---|"]
+        for intent, (p, r, f1, n) in full.per_intent.items():
+            lines.append(f"| {intent} | {p:.2f} | {r:.2f} | {f1:.2f} | {n} |")
+        lines += ["", "![confusion matrix](confusion_matrix.png)", "", "## Errors (full pipeline)", ""]
+        lines += [f"- [{e.example.form}] `{e.example.intent}` → `{e.intent}`: {e.example.text}"
+                  for e in full.errors]
+    if cv:
+        lines += ["", "## Cross-validation (rasa test nlu)", "", "```", cv, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.eval", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    all_variants = variants()
+    parser.add_argument("--variants", nargs="+", default=list(all_variants), choices=list(all_variants))
+    parser.add_argument("--folds", type=int, default=0, help="also run k-fold cross-validation")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "results" / "eval")
+    parser.add_argument("--no-latency", action="store_true")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    results: dict[str, tuple[Scores, float]] = {}
+    latency = None
+    for name in args.variants:
+        print(f"== {name}: training", flush=True)
+        model, seconds = train(name, all_variants[name], args.out)
+        predictions = predict(model)
+        results[name] = (score(predictions, ENTITY_TYPES), seconds)
+        print(f"   accuracy {results[name][0].accuracy:.3f}, trained in {seconds:.0f}s", flush=True)
+        if name == "full":
+            confusion_png(predictions, args.out / "confusion_matrix.png")
+            if not args.no_latency:
+                latency = parse_latency(model)
+
+    examples = load_test_set()
+    forms = [detect_writing_form(e.text) for e in examples]
+    language = (sum(f in (e.form, None) for f, e in zip(forms, examples, strict=True)) / len(examples),
+                forms.count(None))
+    cv = cross_validation(args.folds, args.out) if args.folds else None
+    text = report(results, latency, language, cv)
+    (args.out / "report.md").write_text(text, encoding="utf-8")
+    print(text)
+    print(f"Report: {args.out / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

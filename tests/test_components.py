@@ -1,0 +1,131 @@
+"""The custom Rasa graph components, each on its own, on real Rasa Message objects."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.entity_extractor import VocabularyEntityExtractor
+from bot.nlu.language_detector import WRITING_FORM, LanguageDetector
+from bot.nlu.tokenizer import BilingualTokenizer
+
+
+def detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+def tokenizer(**overrides: object) -> BilingualTokenizer:
+    return BilingualTokenizer({**BilingualTokenizer.get_default_config(), **overrides})
+
+
+def process(text: str) -> Message:
+    message = Message(data={TEXT: text})
+    detector().process([message])
+    tokenizer().process([message])
+    VocabularyEntityExtractor().process([message])
+    return message
+
+
+def tokens(message: Message) -> list[tuple[str, str]]:
+    return [(t.text, t.lemma) for t in message.get(TOKENS_NAMES[TEXT])]
+
+
+def language_entities(message: Message) -> list[str]:
+    return [e["value"] for e in message.get(ENTITIES, []) if e["entity"] == "language"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "language"),
+    [
+        ("Защо кутията ми е пълна?", "bg", ["bg"]),
+        ("zashto kutiqta mi e pulna", "bg_latn", ["bg"]),
+        ("why is my mailbox full", "en", ["en"]),
+        ("моя outlook не тегли", "bg", ["bg"]),
+        ("ok", None, []),
+        ("🙂", None, []),
+        ("", None, []),
+    ],
+)
+def test_language_detector_sets_form_and_language_entity(
+    text: str, form: str | None, language: list[str]
+) -> None:
+    message = Message(data={TEXT: text})
+    detector().process([message])
+    assert message.get(WRITING_FORM) == form
+    assert language_entities(message) == language
+    # The writing form is part of the parse result that clients see.
+    assert message.as_dict(only_output_properties=True).get(WRITING_FORM) == form
+
+
+def test_language_detector_labels_training_data() -> None:
+    data = TrainingData([Message(data={TEXT: "kutiqta e pulna", "intent": "mailbox_full"})])
+    detector().process_training_data(data)
+    assert data.training_examples[0].get(WRITING_FORM) == "bg_latn"
+
+
+def test_latin_bulgarian_and_cyrillic_share_features() -> None:
+    latin = [lemma for _, lemma in tokens(process("kutiqta mi e pulna"))]
+    cyrillic = [lemma for _, lemma in tokens(process("кутията ми е пълна"))]
+    assert latin == cyrillic
+
+
+def test_english_tokens_get_spacy_lookup_lemmas() -> None:
+    assert tokens(process("emails disappearing from servers")) == [
+        ("emails", "email"),
+        ("disappearing", "disappear"),
+        ("from", "from"),
+        ("servers", "server"),
+    ]
+
+
+def test_product_names_are_not_transliterated() -> None:
+    texts = [t for t, _ in tokens(process("nastroika na outlook za imap"))]
+    assert "outlook" in texts and "imap" in texts
+    assert "настройка" in texts or "настроика" in texts
+
+
+def test_mixed_script_message_keeps_latin_terms() -> None:
+    texts = [t for t, _ in tokens(process("inbox-а ми в outlook е пълен"))]
+    assert "outlook" in texts and "пълен" in texts
+
+
+def test_token_offsets_point_into_the_original_text() -> None:
+    text = "Kutiqta mi e PULNA!!!"
+    for token in process(text).get(TOKENS_NAMES[TEXT]):
+        assert text[token.start : token.end].lower() != ""
+        assert token.end <= len(text)
+
+
+def test_emoji_only_text_still_gets_a_token() -> None:
+    assert len(process("🙂🙂").get(TOKENS_NAMES[TEXT])) == 1
+
+
+def test_punctuation_is_dropped() -> None:
+    assert [t for t, _ in tokens(process("IMAP???"))] == ["imap"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"transliterate": False}, "kutiqta"),
+        ({"lemmatize": False}, "кутията"),
+        ({"use_writing_form": False}, "kutiqta"),
+    ],
+)
+def test_each_step_can_be_switched_off(overrides: dict, expected: str) -> None:
+    message = Message(data={TEXT: "kutiqta"})
+    detector().process([message])
+    tokenizer(**overrides).process([message])
+    token = message.get(TOKENS_NAMES[TEXT])[0]
+    assert expected in (token.text, token.lemma)
+
+
+def test_entity_extractor_adds_normalised_entities() -> None:
+    message = process("ПОП3-а или имап за аутлука?")
+    found = sorted((e["entity"], e["value"]) for e in message.get(ENTITIES) if e["entity"] != "language")
+    assert found == [("email_client", "outlook"), ("protocol", "imap"), ("protocol", "pop3")]
+    assert all(e["extractor"] == "VocabularyEntityExtractor" for e in message.get(ENTITIES)
+               if e["entity"] != "language")
