@@ -84,6 +84,10 @@ class KnowledgeBase:
     def link(self, key: str, lang: str) -> Link:
         return Link(self.articles[key]["title"][lang], self.article_url(key))
 
+    def links_text(self, links: list[Link], lang: str) -> str:
+        label = self.labels["more"][lang]
+        return "\n".join(f"{label}: {link.title} - {link.url}" for link in links)
+
     def needs_protocol(self, topic: str) -> bool:
         return bool(self.topics.get(topic, {}).get("needs_protocol"))
 
@@ -151,8 +155,7 @@ class KnowledgeBase:
             article_keys.insert(0, fill(spec["article"]))
         links = [self.link(key, lang) for key in dict.fromkeys(article_keys)]
         if links:
-            more = self.labels["more"][lang]
-            paragraphs.append("\n".join(f"{more}: {lk.title} - {lk.url}" for lk in links))
+            paragraphs.append(self.links_text(links, lang))
 
         buttons = [self.button(fill(key), lang) for key in spec.get("buttons", [])]
         return Answer("\n\n".join(paragraphs), links, buttons)
@@ -174,6 +177,10 @@ class KnowledgeBase:
 
     def _sentence(self, sid: str, lang: str, variables: dict[str, str]) -> str:
         return self.statements[sid][lang].format(**variables)
+
+    def statement_text(self, sid: str, lang: str) -> str:
+        """One statement as a sentence: capitalised, with the phone filled in."""
+        return _capitalise(self.statements[sid][lang].format(phone=self.phone))
 
 
 def _capitalise(text: str) -> str:
