@@ -1,22 +1,28 @@
 """Custom actions: read the tracker, ask the knowledge base, hand the dispatcher the answer.
 
 The actions are deliberately thin. What to say lives in data/knowledge/pop3-or-imap.yml;
-the reply language is the `language` slot, filled by the NLU's LanguageDetector.
+the reply language is the `language` slot, filled by the NLU's LanguageDetector; the
+recommendation's decision table is data too (bot/recommendation.py reads it).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge import Answer, default_knowledge
+from bot.knowledge import PROTOCOLS, Answer, Button, KnowledgeBase, default_knowledge, payload_for
+from bot.recommendation import criteria, criterion_slots, recommendation_answer
 from bot.vocabulary import default_vocabulary
 
 FALLBACK_INTENT = "nlu_fallback"
+FAILURES_BEFORE_HANDOFF = 2
+# Intents whose answer is not a "topic" a follow-up could refer back to.
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"}
 
 
 def conversation_language(tracker: Tracker) -> str:
@@ -34,6 +40,32 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.buttons_as_dicts())
 
 
+def handoff_events(reason: str) -> list[EventType]:
+    """Mark the conversation as handed over to a person; the agent page lists these."""
+    return [
+        SlotSet("handoff_reason", reason),
+        SlotSet("handoff_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+    ]
+
+
+def choose_topic(kb: KnowledgeBase, tracker: Tracker, intent: str) -> tuple[str, str | None]:
+    """The knowledge-base topic and protocol that answer the latest message."""
+    said_protocol = latest_entity(tracker, "protocol")
+    protocol = said_protocol if said_protocol in PROTOCOLS else tracker.get_slot("protocol")
+    last_topic = tracker.get_slot("last_topic")
+    # "а за POP3?" / "what about imap": the previous protocol question, for the new protocol.
+    if (
+        latest_entity(tracker, "followup")
+        and said_protocol in PROTOCOLS
+        and last_topic
+        and kb.needs_protocol(last_topic)
+    ):
+        return last_topic, said_protocol
+    if intent == "mailbox_full" and said_protocol:
+        return f"mailbox_full_{said_protocol if said_protocol in PROTOCOLS else 'unknown'}", None
+    return intent, protocol
+
+
 class ActionAnswer(Action):
     """Answers the latest intent from the knowledge base, in the conversation's language."""
 
@@ -44,17 +76,50 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = default_knowledge()
+        lang = conversation_language(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = "fallback" if intent == FALLBACK_INTENT or not kb.has_topic(intent) else intent
-        protocol = latest_entity(tracker, "protocol") or tracker.get_slot("protocol")
+        if intent == FALLBACK_INTENT or not kb.has_topic(intent):
+            return self.clarify(kb, dispatcher, tracker, lang)
+
+        topic, protocol = choose_topic(kb, tracker, intent)
         client_value = latest_entity(tracker, "email_client") or tracker.get_slot("email_client")
-        client = (
-            default_vocabulary().display_name("email_client", client_value)
-            if client_value
-            else None
-        )
-        send(dispatcher, kb.answer(topic, conversation_language(tracker), protocol, client))
-        return []
+        client = default_vocabulary().display_name("email_client", client_value) if client_value else None
+        send(dispatcher, kb.answer(topic, lang, protocol, client))
+
+        events: list[EventType] = [SlotSet("fallback_count", 0.0)]
+        if tracker.get_slot("protocol") not in (None, *PROTOCOLS):
+            events.append(SlotSet("protocol", None))  # "unknown" is an answer, not context
+        if intent not in SMALL_TALK:
+            events.append(SlotSet("last_topic", topic))
+        if intent == "contact_support":
+            events += handoff_events("requested")
+        return events
+
+    def clarify(
+        self, kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
+    ) -> list[EventType]:
+        """"Did you mean …?" with the two likeliest intents; a person after repeated failure."""
+        failures = int(tracker.get_slot("fallback_count") or 0) + 1
+        if failures >= FAILURES_BEFORE_HANDOFF:
+            send(dispatcher, kb.answer("handoff_after_failures", lang))
+            return [SlotSet("fallback_count", 0.0), *handoff_events("repeated_failure")]
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        candidates = [
+            r["name"] for r in ranking
+            if r.get("name") in kb.data["intent_labels"] and r["name"] != FALLBACK_INTENT
+        ][:2]
+        entities = {
+            e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") in ("protocol", "email_client")
+        }
+        buttons = [
+            Button(kb.data["intent_labels"][name][lang], payload_for(name, entities))
+            for name in candidates
+        ]
+        buttons.append(Button(kb.button_labels["something_else"][lang], f"/{FALLBACK_INTENT}"))
+        text = kb.topics["clarify"]["lead_text"][lang] if candidates else kb.answer("fallback", lang).text
+        dispatcher.utter_message(text=text, buttons=[{"title": b.title, "payload": b.payload} for b in buttons])
+        return [SlotSet("fallback_count", float(failures))]
 
 
 class ActionSwitchLanguage(Action):
@@ -73,3 +138,68 @@ class ActionSwitchLanguage(Action):
             target = next(lang for lang in kb.languages if lang != current)
         send(dispatcher, kb.answer("switch_language", target))
         return [SlotSet("language", target)]
+
+
+# --- guided recommendation (recommend_form) ---------------------------------------------------
+class ValidateRecommendForm(FormValidationAction):
+    """Stops the form on "stop" / "спри" / "няма значение"; yes/no come from slot mappings."""
+
+    def name(self) -> str:
+        return "validate_recommend_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if latest_entity(tracker, "stop"):
+            texts = default_knowledge().data["recommendation"]["texts"]
+            dispatcher.utter_message(text=texts["stopped"][conversation_language(tracker)])
+            return [SlotSet("rec_stopped", True), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+
+def ask_criterion_action(slot: str) -> type[Action]:
+    """The `action_ask_<slot>` action: one yes/no question of the recommendation, with buttons."""
+
+    def name(self: Action) -> str:
+        return f"action_ask_{slot}"
+
+    def run(
+        self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kb = default_knowledge()
+        lang = conversation_language(tracker)
+        texts = kb.data["recommendation"]["texts"]
+        question = next(c["question"][lang] for c in criteria(kb) if c["slot"] == slot)
+        if all(tracker.get_slot(s) is None for s in criterion_slots(kb)):
+            question = f"{texts['intro'][lang]}\n\n{question}"
+        elif (tracker.latest_message.get("intent") or {}).get("name") not in ("affirm", "deny"):
+            question = f"{texts['resume'][lang]}\n\n{question}"  # back from a digression
+        buttons = [
+            {"title": texts["answer_yes"][lang], "payload": "/affirm"},
+            {"title": texts["answer_no"][lang], "payload": "/deny"},
+        ]
+        dispatcher.utter_message(text=question, buttons=buttons)
+        return []
+
+    return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run})
+
+
+# One ask action per criterion in the knowledge file; rasa-sdk registers every Action subclass.
+ASK_ACTIONS = [ask_criterion_action(slot) for slot in criterion_slots(default_knowledge())]
+
+
+class ActionRecommend(Action):
+    """After the form: the recommendation with its reasons and caveats; then a clean slate."""
+
+    def name(self) -> str:
+        return "action_recommend"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kb = default_knowledge()
+        slots = criterion_slots(kb)
+        if not tracker.get_slot("rec_stopped"):
+            answers = {s: tracker.get_slot(s) for s in slots if tracker.get_slot(s) is not None}
+            send(dispatcher, recommendation_answer(kb, answers, conversation_language(tracker)))
+        return [SlotSet(s, None) for s in [*slots, "rec_stopped"]] + [SlotSet("last_topic", "pop3_vs_imap")]

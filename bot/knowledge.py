@@ -48,12 +48,12 @@ class KnowledgeError(ValueError):
     """The knowledge file refers to something it does not define."""
 
 
-def payload_for(key: str) -> str:
-    """Rasa payload for a button key: "intent" or "intent/protocol"."""
+def payload_for(key: str, entities: dict[str, str] | None = None) -> str:
+    """Rasa payload for a button key: "intent", or "intent/protocol" unless `entities` given."""
     intent, _, protocol = key.partition("/")
-    if protocol:
-        return f"/{intent}{json.dumps({'protocol': protocol})}"
-    return f"/{intent}"
+    if entities is None:
+        entities = {"protocol": protocol} if protocol else {}
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
 
 
 class KnowledgeBase:
@@ -173,7 +173,7 @@ class KnowledgeBase:
         labels = self.button_labels.get(key)
         if labels is None:
             raise KnowledgeError(f"no button label for {key}")
-        return Button(labels[lang], payload_for(key))
+        return Button(labels[lang], payload_for(key, labels.get("entities")))
 
     def _sentence(self, sid: str, lang: str, variables: dict[str, str]) -> str:
         return self.statements[sid][lang].format(**variables)
