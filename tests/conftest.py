@@ -38,12 +38,14 @@ def make_tracker(
     text: str = "",
     slots: dict | None = None,
     entities: list[dict] | None = None,
+    ranking: list[tuple[str, float]] | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is `text`, classified as `intent`."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking or []],
     }
     events = [{"event": "user", "text": text, "parse_data": latest}]
     return Tracker("test-user", slots or {}, latest, events, False, None, {}, "action_listen")

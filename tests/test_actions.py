@@ -16,8 +16,7 @@ CASES = load_fixture("action_cases.yml")
 def run_answer(case: dict) -> dict:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(case["intent"], slots=case.get("slots"), entities=case.get("entities"))
-    events = ActionAnswer().run(dispatcher, tracker, {})
-    assert events == []
+    ActionAnswer().run(dispatcher, tracker, {})
     assert len(dispatcher.messages) == 1
     return dispatcher.messages[0]
 
@@ -69,3 +68,87 @@ def test_switch_language(slots: dict, entities: list, target: str, kb: Knowledge
     )
     assert events == [SlotSet("language", target)]
     assert dispatcher.messages[0]["text"] == kb.topics["switch_language"]["lead_text"][target]
+
+
+# --- multi-turn behaviour -------------------------------------------------------------------
+def answer_events(intent: str, **kwargs: object) -> tuple[dict, list]:
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, make_tracker(intent, **kwargs), {})
+    return dispatcher.messages[0], events
+
+
+def slot_events(events: list) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_bare_follow_up_repeats_the_last_topic_for_the_new_protocol(kb: KnowledgeBase) -> None:
+    message, events = answer_events(
+        "explain_protocol",
+        slots={"language": "bg", "protocol": "imap", "last_topic": "protocol_disadvantages"},
+        entities=[{"entity": "followup", "value": "about"}, {"entity": "protocol", "value": "pop3"}],
+    )
+    assert kb.statements["pop3.con.spam"]["bg"][1:] in message["text"]
+    assert slot_events(events)["last_topic"] == "protocol_disadvantages"
+
+
+def test_mailbox_full_with_a_protocol_gives_its_steps(kb: KnowledgeBase) -> None:
+    message, _ = answer_events(
+        "mailbox_full", slots={"language": "en"}, entities=[{"entity": "protocol", "value": "imap"}]
+    )
+    assert kb.statements["advice.empty_trash_sent"]["en"][1:] in message["text"]
+    message, _ = answer_events(
+        "mailbox_full", slots={"language": "en"}, entities=[{"entity": "protocol", "value": "pop3"}]
+    )
+    assert kb.statements["advice.remove_after_download"]["en"][1:] in message["text"]
+    message, events = answer_events(
+        "mailbox_full", slots={"language": "bg", "protocol": "unknown"},
+        entities=[{"entity": "protocol", "value": "unknown"}],
+    )
+    assert kb.statements["advice.find_protocol"]["bg"][1:] in message["text"]
+    assert slot_events(events)["protocol"] is None
+
+
+def test_mailbox_full_offers_to_narrow_down_by_protocol(kb: KnowledgeBase) -> None:
+    message, _ = answer_events("mailbox_full", slots={"language": "en"})
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert '/mailbox_full{"protocol": "imap"}' in payloads
+    assert '/mailbox_full{"protocol": "unknown"}' in payloads
+
+
+def test_contact_support_marks_the_handoff(kb: KnowledgeBase) -> None:
+    message, events = answer_events("contact_support", slots={"language": "bg"})
+    assert kb.phone in message["text"]
+    slots = slot_events(events)
+    assert slots["handoff_reason"] == "requested"
+    assert slots["handoff_at"]
+
+
+def test_unsure_nlu_asks_did_you_mean_with_readable_labels(kb: KnowledgeBase) -> None:
+    message, events = answer_events(
+        "nlu_fallback",
+        slots={"language": "en"},
+        entities=[{"entity": "protocol", "value": "imap"}],
+        ranking=[("nlu_fallback", 0.3), ("mailbox_slow", 0.28), ("mailbox_full", 0.27), ("greet", 0.1)],
+    )
+    assert message["text"] == kb.topics["clarify"]["lead_text"]["en"]
+    assert [b["title"] for b in message["buttons"]] == [
+        kb.data["intent_labels"]["mailbox_slow"]["en"],
+        kb.data["intent_labels"]["mailbox_full"]["en"],
+        kb.button_labels["something_else"]["en"],
+    ]
+    assert message["buttons"][0]["payload"] == '/mailbox_slow{"protocol": "imap"}'
+    assert slot_events(events) == {"fallback_count": 1.0}
+
+
+def test_second_failure_in_a_row_offers_a_person(kb: KnowledgeBase) -> None:
+    message, events = answer_events(
+        "nlu_fallback", slots={"language": "bg", "fallback_count": 1.0},
+        ranking=[("nlu_fallback", 0.3), ("greet", 0.2)],
+    )
+    assert kb.phone in message["text"]
+    assert slot_events(events)["handoff_reason"] == "repeated_failure"
+
+
+def test_an_understood_message_resets_the_failure_count() -> None:
+    _, events = answer_events("pop3_vs_imap", slots={"language": "bg", "fallback_count": 1.0})
+    assert slot_events(events)["fallback_count"] == 0.0
