@@ -118,7 +118,7 @@ class ActionAnswer(Action):
         ]
         buttons.append(Button(kb.button_labels["something_else"][lang], f"/{FALLBACK_INTENT}"))
         text = kb.topics["clarify"]["lead_text"][lang] if candidates else kb.answer("fallback", lang).text
-        dispatcher.utter_message(text=text, buttons=[{"title": b.title, "payload": b.payload} for b in buttons])
+        send(dispatcher, Answer(text, [], buttons))
         return [SlotSet("fallback_count", float(failures))]
 
 

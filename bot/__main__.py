@@ -1,22 +1,58 @@
-"""Command line: `python -m bot run | shell`."""
+"""Command line: `python -m bot run | shell | telegram-webhook | viber-webhook`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bot import processes
+from bot.settings import load_env
+
+
+def set_telegram_webhook() -> int:
+    from bot.adapters.telegram_api import DEFAULT_API_URL, TelegramApi
+
+    token, secret = os.environ.get("TELEGRAM_BOT_TOKEN"), os.environ.get("TELEGRAM_SECRET_TOKEN")
+    url = os.environ.get("TELEGRAM_WEBHOOK_URL")
+    if not (token and secret and url):
+        print("Set TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN and TELEGRAM_WEBHOOK_URL.", file=sys.stderr)
+        return 2
+    result = TelegramApi(token, os.environ.get("TELEGRAM_API_URL", DEFAULT_API_URL)).set_webhook(url, secret)
+    print(result)
+    return 0
+
+
+def set_viber_webhook() -> int:
+    from bot.adapters.viber_api import DEFAULT_API_URL, ViberApi
+
+    token, url = os.environ.get("VIBER_AUTH_TOKEN"), os.environ.get("VIBER_WEBHOOK_URL")
+    if not (token and url):
+        print("Set VIBER_AUTH_TOKEN and VIBER_WEBHOOK_URL.", file=sys.stderr)
+        return 2
+    api_url = os.environ.get("VIBER_API_URL", DEFAULT_API_URL)
+    api = ViberApi(token, os.environ.get("VIBER_BOT_NAME", "TEA"), api_url)
+    result = api.set_webhook(url)
+    print(result)
+    return 0 if result.get("status") == 0 else 1
+
+
+COMMANDS = {
+    "run": ("start the Rasa server and the action server (make run)", processes.run_forever),
+    "shell": ("chat in the terminal with the action server running", processes.shell),
+    "telegram-webhook": ("register TELEGRAM_WEBHOOK_URL with Telegram", set_telegram_webhook),
+    "viber-webhook": ("register VIBER_WEBHOOK_URL with Viber", set_viber_webhook),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the Rasa server and the action server (make run)")
-    sub.add_parser("shell", help="chat in the terminal with the action server running")
+    for name, (help_text, _) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return processes.run_forever()
-    return processes.shell()
+    load_env()
+    return COMMANDS[args.command][1]()
 
 
 if __name__ == "__main__":

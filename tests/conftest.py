@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from bot.knowledge import KnowledgeBase
 from bot.processes import MODEL, ProcessGroup, start_assistant
 from bot.settings import load_env
+from tests.standin import StandIn
 
 TESTS_DIR = Path(__file__).parent
 FIXTURES = TESTS_DIR / "fixtures"
@@ -73,8 +74,20 @@ class LiveAssistant:
         return response.json()
 
 
+TELEGRAM = {"TELEGRAM_BOT_TOKEN": "123:test-token", "TELEGRAM_SECRET_TOKEN": "telegram-secret"}
+VIBER = {"VIBER_AUTH_TOKEN": "viber-test-token", "VIBER_BOT_NAME": "TEA"}
+
+
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveAssistant]:
+def standin() -> Iterator[StandIn]:
+    """Local stand-in for the Telegram and Viber APIs (no test reaches the internet)."""
+    server = StandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory, standin: StandIn) -> Iterator[LiveAssistant]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it)")
     work = tmp_path_factory.mktemp("assistant")
@@ -84,6 +97,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveAssistan
         RASA_PORT=str(rasa_port),
         ACTION_PORT=str(action_port),
         TRACKER_DB=str(work / "tracker.db"),
+        TELEGRAM_API_URL=standin.url,
+        VIBER_API_URL=standin.url,
+        **TELEGRAM,
+        **VIBER,
     )
     ARTIFACTS.mkdir(exist_ok=True)
     try:

@@ -25,7 +25,7 @@ from bot.eval.metrics import Prediction, Scores, score
 from bot.eval.testset import FORMS, load_test_set
 from bot.langid import detect_writing_form
 from bot.processes import RASA, ProcessGroup, wait_until_up
-from bot.settings import PROJECT_DIR
+from bot.settings import PROJECT_DIR, load_env
 
 ENTITY_TYPES = ("protocol", "email_client")
 LANGUAGE_DETECTOR = "bot.nlu.language_detector.LanguageDetector"
@@ -108,7 +108,9 @@ def parse_latency(model: Path, n: int = 300) -> tuple[float, float]:
         port = sock.getsockname()[1]
     group = ProcessGroup()
     try:
-        proc = group.start([RASA, "run", "--enable-api", "--port", str(port), "--model", str(model)],
+        # No endpoints file: /model/parse needs neither a tracker store nor actions.
+        proc = group.start([RASA, "run", "--enable-api", "--port", str(port), "--model", str(model),
+                            "--endpoints", str(model.parent / "no-endpoints.yml")],
                            log=model.parent / "latency-server.log")
         wait_until_up(f"http://localhost:{port}/", 300, proc)
         texts = [e.text for e in load_test_set()]
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "results" / "eval")
     parser.add_argument("--no-latency", action="store_true")
     args = parser.parse_args(argv)
+    load_env()
     args.out.mkdir(parents=True, exist_ok=True)
 
     results: dict[str, tuple[Scores, float]] = {}
