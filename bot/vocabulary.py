@@ -65,6 +65,10 @@ class Vocabulary:
             matches.append(Match(key[0], key[1], m.start(), m.end(), m.group(0)))
         return matches
 
+    def single_word_forms(self, entities: tuple[str, ...]) -> set[str]:
+        """One-word spellings of the given entities (product and protocol names)."""
+        return {form for form, (entity, _) in self._lookup.items() if entity in entities and " " not in form}
+
     def display_name(self, entity: str, value: str) -> str:
         return self.display.get((entity, value), value)
 

@@ -51,9 +51,8 @@ def _spacy(lang: str) -> spacy.language.Language:
 @lru_cache(maxsize=1)
 def _protected_words() -> frozenset[str]:
     """Words never transliterated: product and protocol names keep their Latin form."""
-    vocabulary = default_vocabulary()
-    words = {w for form in vocabulary._lookup for w in form.split()}
-    return frozenset(words | TECH_WORDS)
+    names = default_vocabulary().single_word_forms(("protocol", "email_client"))
+    return frozenset(names | TECH_WORDS)
 
 
 @lru_cache(maxsize=100_000)

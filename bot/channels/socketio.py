@@ -1,0 +1,88 @@
+"""The socket.io channel (the website chat widget) with an origin allow-list and input checks.
+
+Rasa's SocketIOInput creates its socket.io server with `cors_allowed_origins=[]`, which
+python-engineio reads as "no CORS handling at all": any site may open a socket, and the
+cross-origin long-polling requests of a page on another port get no CORS headers, so a
+browser blocks them. Rasa has no setting for it. This subclass sets the allowed origins
+from WEB_ORIGINS (comma-separated; default the demo page on WEB_PORT), so the widget
+served on :8080 can talk to Rasa on :5005 and other sites are refused.
+
+It also applies the REST channel's checks (bot/channels/validation.py) to every message:
+a malformed event is dropped and logged instead of reaching the NLU.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.channels.validation import MAX_SENDER_CHARS, clean_text
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def allowed_origins() -> list[str]:
+    """WEB_ORIGINS, or the demo page (bot/web.py) on WEB_PORT under both local host names."""
+    port = os.environ.get("WEB_PORT", "8080")
+    raw = os.environ.get("WEB_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+def _valid_session_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_SENDER_CHARS
+
+
+class CorsSocketIOInput(SocketIOInput):
+    """SocketIOInput that only accepts the origins in WEB_ORIGINS and checks what it gets."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        assert self.sio is not None  # set by super().blueprint
+        origins = allowed_origins()
+        # Read by python-engineio on every request, so setting it after creation is enough.
+        self.sio.eio.cors_allowed_origins = origins
+        logger.info("socketio: allowed origins %s", ", ".join(origins))
+
+        namespace = self.namespace or "/"
+        handlers: dict[str, Handler] = self.sio.handlers[namespace]
+        rasa_session_request = handlers["session_request"]
+        rasa_message = handlers[self.user_message_evt]
+
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            # A missing or unusable id gets a fresh one from Rasa, as with no id at all.
+            usable = _valid_session_id(session_id)
+            await rasa_session_request(sid, {"session_id": session_id} if usable else {})
+
+        async def user_message(sid: str, data: Any = None, *_: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+                logger.warning("socketio: dropped a malformed message from %s", sid)
+                return
+            if self.session_persistence and not _valid_session_id(data.get("session_id")):
+                logger.warning("socketio: dropped a message without a valid session_id from %s", sid)
+                return
+            metadata = data.get(self.metadata_key)
+            text = clean_text(data["message"])
+            if not text:
+                return
+            await rasa_message(sid, {
+                **data,
+                "message": text,
+                self.metadata_key: metadata if isinstance(metadata, dict) else {},
+            })
+
+        self.sio.on("session_request", session_request, namespace=namespace)
+        self.sio.on(self.user_message_evt, user_message, namespace=namespace)
+        return blueprint
