@@ -61,8 +61,10 @@ def free_port() -> int:
 class LiveAssistant:
     """A running Rasa server + action server on free ports, with its own tracker DB."""
 
-    def __init__(self, rasa_port: int) -> None:
+    def __init__(self, rasa_port: int, tracker_db: Path, log_dir: Path) -> None:
         self.url = f"http://localhost:{rasa_port}"
+        self.tracker_db = tracker_db
+        self.log_dir = log_dir
 
     def ask(self, text: object, sender: str = "tester", timeout: float = 30) -> list[dict]:
         response = requests.post(
@@ -105,7 +107,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, standin: StandIn) -> Ite
     ARTIFACTS.mkdir(exist_ok=True)
     try:
         start_assistant(group, rasa_port, action_port, log_dir=ARTIFACTS)
-        yield LiveAssistant(rasa_port)
+        yield LiveAssistant(rasa_port, work / "tracker.db", ARTIFACTS)
     finally:
         group.stop()
 

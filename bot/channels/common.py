@@ -6,7 +6,10 @@ import hmac
 import json
 from typing import Any
 
+from rasa.core.channels.channel import OutputChannel
+
 from bot.knowledge import default_knowledge
+from bot.langid import detect_writing_form, reply_language
 
 
 def secrets_match(given: str | None, expected: str | None) -> bool:
@@ -32,3 +35,9 @@ def channel_text(key: str, language: str) -> str:
 
 def as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+async def warn_about_password(output: OutputChannel, recipient: str, text: str) -> None:
+    """Tell the customer never to share a password, in the language they wrote in."""
+    language = reply_language(detect_writing_form(text)) or "bg"
+    await output.send_text_message(recipient, channel_text("password", language))

@@ -17,11 +17,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.common import warn_about_password
 from bot.channels.validation import (
     MAX_SENDER_CHARS,
     BadRequest,
-    clean_text,
     parse_json_object,
+    prepare_text,
     require_string,
 )
 
@@ -45,7 +46,7 @@ class SafeRestInput(RestInput):
             try:
                 payload = parse_json_object(request.body or b"")
                 sender = require_string(payload, "sender", MAX_SENDER_CHARS).strip()
-                text = clean_text(require_string(payload, "message"))
+                text, had_password = prepare_text(require_string(payload, "message"))
                 metadata = payload.get("metadata")
                 if metadata is not None and not isinstance(metadata, dict):
                     raise BadRequest("'metadata' must be an object")
@@ -55,6 +56,8 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=400)
 
             collector = CollectingOutputChannel()
+            if had_password:
+                await warn_about_password(collector, sender, text)
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)

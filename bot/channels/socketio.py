@@ -7,14 +7,17 @@ browser blocks them. Rasa has no setting for it. This subclass sets the allowed 
 from WEB_ORIGINS (comma-separated; default the demo page on WEB_PORT), so the widget
 served on :8080 can talk to Rasa on :5005 and other sites are refused.
 
-It also applies the REST channel's checks (bot/channels/validation.py) to every message:
-a malformed event is dropped and logged instead of reaching the NLU.
+It also fixes Rasa's `session_request` handler for current python-socketio (see below), and
+applies the REST channel's checks (bot/channels/validation.py) to every message: a
+malformed event is dropped and logged instead of reaching the NLU.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,15 +59,21 @@ class CorsSocketIOInput(SocketIOInput):
         logger.info("socketio: allowed origins %s", ", ".join(origins))
 
         namespace = self.namespace or "/"
-        handlers: dict[str, Handler] = self.sio.handlers[namespace]
-        rasa_session_request = handlers["session_request"]
-        rasa_message = handlers[self.user_message_evt]
+        sio = self.sio
+        rasa_message: Handler = sio.handlers[namespace][self.user_message_evt]
 
         async def session_request(sid: str, data: Any = None, *_: Any) -> None:
+            # Replaces Rasa's handler, which calls `sio.enter_room` without `await`: since
+            # python-socketio made it a coroutine (5.18 here), the socket never joined the session's
+            # room and, with session_persistence, no reply ever reached the browser.
             session_id = data.get("session_id") if isinstance(data, dict) else None
-            # A missing or unusable id gets a fresh one from Rasa, as with no id at all.
-            usable = _valid_session_id(session_id)
-            await rasa_session_request(sid, {"session_id": session_id} if usable else {})
+            if not _valid_session_id(session_id):
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id, namespace=namespace)
+                if inspect.isawaitable(entered):  # plain call in older python-socketio
+                    await entered
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         async def user_message(sid: str, data: Any = None, *_: Any) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
@@ -83,6 +92,6 @@ class CorsSocketIOInput(SocketIOInput):
                 self.metadata_key: metadata if isinstance(metadata, dict) else {},
             })
 
-        self.sio.on("session_request", session_request, namespace=namespace)
-        self.sio.on(self.user_message_evt, user_message, namespace=namespace)
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, user_message, namespace=namespace)
         return blueprint

@@ -23,8 +23,15 @@ from sanic.response import HTTPResponse
 
 from bot.adapters.http import ApiError
 from bot.adapters.telegram_api import DEFAULT_API_URL, TelegramApi
-from bot.channels.common import as_text, channel_text, client_language, greet_payload, secrets_match
-from bot.channels.validation import BadRequest, clean_text, parse_json_object
+from bot.channels.common import (
+    as_text,
+    channel_text,
+    client_language,
+    greet_payload,
+    secrets_match,
+    warn_about_password,
+)
+from bot.channels.validation import BadRequest, parse_json_object, prepare_text
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -114,7 +121,7 @@ class TelegramInput(InputChannel):
             chat = ((query.get("message") or {}).get("chat") or {}).get("id")
             data = as_text(query.get("data"))
             if chat is not None and data:
-                await self._forward(str(chat), clean_text(data), query.get("from"), on_new_message, output)
+                await self._forward(str(chat), data, query.get("from"), on_new_message, output)
             return
 
         if isinstance(update.get("edited_message"), dict):
@@ -139,7 +146,7 @@ class TelegramInput(InputChannel):
             return
         if text.strip().split("@")[0] == "/start":
             text = greet_payload(language)
-        await self._forward(str(chat), clean_text(text), sender, on_new_message, output)
+        await self._forward(str(chat), text, sender, on_new_message, output)
 
     async def _forward(
         self,
@@ -149,6 +156,9 @@ class TelegramInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         output: OutputChannel,
     ) -> None:
+        text, had_password = prepare_text(text)
+        if had_password:
+            await warn_about_password(output, chat_id, text)
         if not text:
             return
         metadata = {"language_code": (sender or {}).get("language_code")} if isinstance(sender, dict) else {}

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from bot.privacy import redact
+
 MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
@@ -34,6 +36,11 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
 def clean_text(text: str) -> str:
     """Drop control characters, trim, and cut overly long messages (keeping their start)."""
     return _CONTROL.sub(" ", text).strip()[:MAX_MESSAGE_CHARS]
+
+
+def prepare_text(text: str) -> tuple[str, bool]:
+    """Clean a customer's message and mask any password in it: (text, password_was_masked)."""
+    return redact(clean_text(text))
 
 
 def require_string(payload: dict[str, Any], key: str, max_chars: int | None = None) -> str:

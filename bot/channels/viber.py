@@ -24,8 +24,15 @@ from sanic.response import HTTPResponse
 
 from bot.adapters.http import ApiError
 from bot.adapters.viber_api import DEFAULT_API_URL, ViberApi
-from bot.channels.common import as_text, channel_text, client_language, greet_payload, secrets_match
-from bot.channels.validation import BadRequest, clean_text, parse_json_object
+from bot.channels.common import (
+    as_text,
+    channel_text,
+    client_language,
+    greet_payload,
+    secrets_match,
+    warn_about_password,
+)
+from bot.channels.validation import BadRequest, parse_json_object, prepare_text
 from bot.knowledge import default_knowledge
 
 logger = logging.getLogger(__name__)
@@ -134,7 +141,9 @@ class ViberInput(InputChannel):
             if text is None:
                 await output.send_text_message(user_id, channel_text("non_text", language))
                 return None
-            text = clean_text(text)
+            text, had_password = prepare_text(text)
+            if had_password:
+                await warn_about_password(output, user_id, text)
         else:
             return None
         if text:
