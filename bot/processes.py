@@ -30,8 +30,17 @@ def action_server_cmd(port: int) -> list[str]:
 
 def rasa_server_cmd(port: int, model: Path = MODEL, extra: Sequence[str] = ()) -> list[str]:
     cmd = [
-        RASA, "run", "--enable-api", "--port", str(port), "--model", str(model),
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        RASA,
+        "run",
+        "--enable-api",
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
     ]
     token = os.environ.get("RASA_AUTH_TOKEN")
     if token:
@@ -49,7 +58,11 @@ class ProcessGroup:
     def start(self, cmd: list[str], log: Path | None = None) -> subprocess.Popen:
         out = open(log, "ab") if log else None  # noqa: SIM115 - lives as long as the process
         proc = subprocess.Popen(
-            cmd, cwd=PROJECT_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT if out else None,
+            cmd,
+            cwd=PROJECT_DIR,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
         )
         self.procs.append(proc)
@@ -84,9 +97,11 @@ def wait_until_up(url: str, timeout: float, proc: subprocess.Popen | None = None
     raise TimeoutError(f"{url} did not come up within {timeout:.0f}s")
 
 
-def start_assistant(group: ProcessGroup, rasa_port: int, action_port: int,
-                    log_dir: Path | None = None, model: Path = MODEL) -> None:
+def start_assistant(
+    group: ProcessGroup, rasa_port: int, action_port: int, log_dir: Path | None = None, model: Path = MODEL
+) -> None:
     """Start the action server, then the Rasa server, and wait until both answer."""
+
     def log(name: str) -> Path | None:
         return log_dir / name if log_dir else None
 

@@ -19,11 +19,13 @@ class StandIn:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with standin.lock:
-                    standin.calls.append({
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "json": json.loads(body or b"{}"),
-                    })
+                    standin.calls.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "json": json.loads(body or b"{}"),
+                        }
+                    )
                     failing = standin.fail_next > 0
                     if failing:
                         standin.fail_next -= 1

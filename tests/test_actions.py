@@ -101,7 +101,8 @@ def test_mailbox_full_with_a_protocol_gives_its_steps(kb: KnowledgeBase) -> None
     )
     assert kb.statements["advice.remove_after_download"]["en"][1:] in message["text"]
     message, events = answer_events(
-        "mailbox_full", slots={"language": "bg", "protocol": "unknown"},
+        "mailbox_full",
+        slots={"language": "bg", "protocol": "unknown"},
         entities=[{"entity": "protocol", "value": "unknown"}],
     )
     assert kb.statements["advice.find_protocol"]["bg"][1:] in message["text"]
@@ -142,7 +143,8 @@ def test_unsure_nlu_asks_did_you_mean_with_readable_labels(kb: KnowledgeBase) ->
 
 def test_second_failure_in_a_row_offers_a_person(kb: KnowledgeBase) -> None:
     message, events = answer_events(
-        "nlu_fallback", slots={"language": "bg", "fallback_count": 1.0},
+        "nlu_fallback",
+        slots={"language": "bg", "fallback_count": 1.0},
         ranking=[("nlu_fallback", 0.3), ("greet", 0.2)],
     )
     assert kb.phone in message["text"]

@@ -18,18 +18,30 @@ _ids = itertools.count(1000)
 
 
 # --- Telegram --------------------------------------------------------------------------------
-def telegram(assistant: LiveAssistant, update: dict, secret: str | None = TELEGRAM["TELEGRAM_SECRET_TOKEN"],
-             raw: bytes | None = None) -> requests.Response:
+def telegram(
+    assistant: LiveAssistant,
+    update: dict,
+    secret: str | None = TELEGRAM["TELEGRAM_SECRET_TOKEN"],
+    raw: bytes | None = None,
+) -> requests.Response:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    return requests.post(f"{assistant.url}/webhooks/telegram/webhook",
-                         data=raw if raw is not None else json.dumps(update), headers=headers, timeout=60)
+    return requests.post(
+        f"{assistant.url}/webhooks/telegram/webhook",
+        data=raw if raw is not None else json.dumps(update),
+        headers=headers,
+        timeout=60,
+    )
 
 
 def text_update(text: str, chat: int, language: str = "en", edited: bool = False) -> dict:
-    message = {"message_id": next(_ids), "chat": {"id": chat, "type": "private"},
-               "from": {"id": chat, "is_bot": False, "language_code": language}, "text": text}
+    message = {
+        "message_id": next(_ids),
+        "chat": {"id": chat, "type": "private"},
+        "from": {"id": chat, "is_bot": False, "language_code": language},
+        "text": text,
+    }
     return {"update_id": next(_ids), "edited_message" if edited else "message": message}
 
 
@@ -38,16 +50,18 @@ def sent_texts(standin: StandIn, method: str = "sendMessage") -> list[dict]:
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret", TELEGRAM["TELEGRAM_SECRET_TOKEN"] + "x"])
-def test_telegram_refuses_a_missing_or_wrong_secret(assistant: LiveAssistant, standin: StandIn,
-                                                    secret: str | None) -> None:
+def test_telegram_refuses_a_missing_or_wrong_secret(
+    assistant: LiveAssistant, standin: StandIn, secret: str | None
+) -> None:
     standin.take()
     response = telegram(assistant, text_update("hello", chat=1), secret=secret)
     assert response.status_code == 403
     assert standin.take() == []  # nothing was processed, nothing was sent
 
 
-def test_telegram_start_greets_in_the_users_language(assistant: LiveAssistant, standin: StandIn,
-                                                     kb: KnowledgeBase) -> None:
+def test_telegram_start_greets_in_the_users_language(
+    assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase
+) -> None:
     standin.take()
     assert telegram(assistant, text_update("/start", chat=11, language="bg")).status_code == 200
     [sent] = sent_texts(standin)
@@ -69,17 +83,24 @@ def test_telegram_conversation_in_bulgarian_with_buttons_and_callbacks(
     assert all(len(d.encode()) <= 64 for d in data)
     pros = next(d for d in data if d.startswith("/protocol_advantages"))
 
-    callback = {"update_id": next(_ids), "callback_query": {
-        "id": "cb-1", "data": pros, "from": {"id": 21, "language_code": "bg"},
-        "message": {"message_id": 5, "chat": {"id": 21, "type": "private"}}}}
+    callback = {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": "cb-1",
+            "data": pros,
+            "from": {"id": 21, "language_code": "bg"},
+            "message": {"message_id": 5, "chat": {"id": 21, "type": "private"}},
+        },
+    }
     assert telegram(assistant, callback).status_code == 200
     assert [c["callback_query_id"] for c in sent_texts(standin, "answerCallbackQuery")] == ["cb-1"]
     [answer] = sent_texts(standin)
     assert kb.statements["imap.pro.devices"]["bg"][1:] in answer["text"]
 
 
-def test_telegram_conversation_in_english(assistant: LiveAssistant, standin: StandIn,
-                                          kb: KnowledgeBase) -> None:
+def test_telegram_conversation_in_english(
+    assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase
+) -> None:
     standin.take()
     telegram(assistant, text_update("why is my mailbox full?", chat=31))
     [sent] = sent_texts(standin)
@@ -93,21 +114,36 @@ def test_telegram_edited_and_non_text_messages_get_a_polite_reply(
     standin.take()
     telegram(assistant, text_update("fixed typo", chat=41, language="en", edited=True))
     assert sent_texts(standin)[0]["text"] == kb.data["channel_texts"]["edited"]["en"]
-    photo = {"update_id": next(_ids), "message": {"message_id": 9, "chat": {"id": 41},
-                                                  "from": {"id": 41, "language_code": "bg"},
-                                                  "photo": [{"file_id": "x"}]}}
+    photo = {
+        "update_id": next(_ids),
+        "message": {
+            "message_id": 9,
+            "chat": {"id": 41},
+            "from": {"id": 41, "language_code": "bg"},
+            "photo": [{"file_id": "x"}],
+        },
+    }
     telegram(assistant, photo)
     assert sent_texts(standin)[0]["text"] == kb.data["channel_texts"]["non_text"]["bg"]
 
 
-@pytest.mark.parametrize("raw", [b"", b"nope", b"[1,2]", b'{"update_id": "x", "message": 5}',
-                                 b'{"message": {"chat": {"id": 1}, "text": ["list"]}}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"nope",
+        b"[1,2]",
+        b'{"update_id": "x", "message": 5}',
+        b'{"message": {"chat": {"id": 1}, "text": ["list"]}}',
+    ],
+)
 def test_telegram_malformed_updates_never_crash(assistant: LiveAssistant, raw: bytes) -> None:
     assert telegram(assistant, {}, raw=raw).status_code in (200, 400)
 
 
-def test_telegram_api_failure_is_retried_and_survived(assistant: LiveAssistant, standin: StandIn,
-                                                      kb: KnowledgeBase) -> None:
+def test_telegram_api_failure_is_retried_and_survived(
+    assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase
+) -> None:
     standin.take()
     standin.fail_next = 100
     assert telegram(assistant, text_update("what is imap", chat=51)).status_code == 200
@@ -119,8 +155,13 @@ def test_telegram_api_failure_is_retried_and_survived(assistant: LiveAssistant, 
 
 
 # --- Viber -----------------------------------------------------------------------------------
-def viber(assistant: LiveAssistant, event: dict, sign: bool = True, raw: bytes | None = None,
-          signature_value: str | None = None) -> requests.Response:
+def viber(
+    assistant: LiveAssistant,
+    event: dict,
+    sign: bool = True,
+    raw: bytes | None = None,
+    signature_value: str | None = None,
+) -> requests.Response:
     body = raw if raw is not None else json.dumps(event).encode()
     headers = {"Content-Type": "application/json"}
     if sign:
@@ -129,9 +170,13 @@ def viber(assistant: LiveAssistant, event: dict, sign: bool = True, raw: bytes |
 
 
 def viber_message(text: str, user: str, language: str = "bg") -> dict:
-    return {"event": "message", "timestamp": 1, "message_token": next(_ids),
-            "sender": {"id": user, "name": "Customer", "language": language},
-            "message": {"type": "text", "text": text}}
+    return {
+        "event": "message",
+        "timestamp": 1,
+        "message_token": next(_ids),
+        "sender": {"id": user, "name": "Customer", "language": language},
+        "message": {"type": "text", "text": text},
+    }
 
 
 def viber_sent(standin: StandIn) -> list[dict]:
@@ -152,8 +197,14 @@ def test_viber_refuses_a_bad_signature(assistant: LiveAssistant, standin: StandI
 
 
 def test_viber_conversation_started_returns_a_welcome(assistant: LiveAssistant, kb: KnowledgeBase) -> None:
-    event = {"event": "conversation_started", "timestamp": 1, "message_token": 1, "type": "open",
-             "user": {"id": "u-new", "name": "New", "language": "en"}, "subscribed": False}
+    event = {
+        "event": "conversation_started",
+        "timestamp": 1,
+        "message_token": 1,
+        "type": "open",
+        "user": {"id": "u-new", "name": "New", "language": "en"},
+        "subscribed": False,
+    }
     response = viber(assistant, event)
     assert response.status_code == 200
     welcome = response.json()
@@ -162,8 +213,9 @@ def test_viber_conversation_started_returns_a_welcome(assistant: LiveAssistant, 
     assert welcome["keyboard"]["Buttons"]
 
 
-def test_viber_conversation_in_bulgarian_with_keyboard(assistant: LiveAssistant, standin: StandIn,
-                                                       kb: KnowledgeBase) -> None:
+def test_viber_conversation_in_bulgarian_with_keyboard(
+    assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase
+) -> None:
     standin.take()
     assert viber(assistant, viber_message("kutiqta mi e pulna", "u-bg")).status_code == 200
     [sent] = viber_sent(standin)
@@ -194,11 +246,23 @@ def test_viber_service_events_are_acknowledged(assistant: LiveAssistant, standin
 
 def test_viber_subscribed_and_non_text(assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase) -> None:
     standin.take()
-    viber(assistant, {"event": "subscribed", "timestamp": 1, "message_token": 3,
-                      "user": {"id": "u-sub", "name": "S", "language": "bg"}})
+    viber(
+        assistant,
+        {
+            "event": "subscribed",
+            "timestamp": 1,
+            "message_token": 3,
+            "user": {"id": "u-sub", "name": "S", "language": "bg"},
+        },
+    )
     assert viber_sent(standin)[0]["text"].startswith(kb.topics["greet"]["lead_text"]["bg"][:30])
-    sticker = {"event": "message", "timestamp": 1, "message_token": 4,
-               "sender": {"id": "u-sub", "language": "bg"}, "message": {"type": "sticker", "sticker_id": 1}}
+    sticker = {
+        "event": "message",
+        "timestamp": 1,
+        "message_token": 4,
+        "sender": {"id": "u-sub", "language": "bg"},
+        "message": {"type": "sticker", "sticker_id": 1},
+    }
     viber(assistant, sticker)
     assert viber_sent(standin)[0]["text"] == kb.data["channel_texts"]["non_text"]["bg"]
 
@@ -208,8 +272,9 @@ def test_viber_malformed_callbacks_never_crash(assistant: LiveAssistant, raw: by
     assert viber(assistant, {}, raw=raw).status_code in (200, 400)
 
 
-def test_viber_api_failure_is_retried_and_survived(assistant: LiveAssistant, standin: StandIn,
-                                                   kb: KnowledgeBase) -> None:
+def test_viber_api_failure_is_retried_and_survived(
+    assistant: LiveAssistant, standin: StandIn, kb: KnowledgeBase
+) -> None:
     standin.take()
     standin.fail_next = 100
     assert viber(assistant, viber_message("what is imap", "u-fail", "en")).status_code == 200

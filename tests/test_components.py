@@ -127,5 +127,8 @@ def test_entity_extractor_adds_normalised_entities() -> None:
     message = process("ПОП3-а или имап за аутлука?")
     found = sorted((e["entity"], e["value"]) for e in message.get(ENTITIES) if e["entity"] != "language")
     assert found == [("email_client", "outlook"), ("protocol", "imap"), ("protocol", "pop3")]
-    assert all(e["extractor"] == "VocabularyEntityExtractor" for e in message.get(ENTITIES)
-               if e["entity"] != "language")
+    assert all(
+        e["extractor"] == "VocabularyEntityExtractor"
+        for e in message.get(ENTITIES)
+        if e["entity"] != "language"
+    )

@@ -35,8 +35,11 @@ def test_question_after_a_digression_says_we_continue(kb: KnowledgeBase) -> None
 
 def test_stop_ends_the_form_politely(kb: KnowledgeBase) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("deny", slots={"language": "bg", "requested_slot": "rec_shared"},
-                           entities=[{"entity": "stop", "value": "stop"}])
+    tracker = make_tracker(
+        "deny",
+        slots={"language": "bg", "requested_slot": "rec_shared"},
+        entities=[{"entity": "stop", "value": "stop"}],
+    )
     events = asyncio.run(ValidateRecommendForm().run(dispatcher, tracker, {"slots": {}}))
     assert dispatcher.messages[0]["text"] == kb.data["recommendation"]["texts"]["stopped"]["bg"]
     assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events

@@ -31,8 +31,14 @@ def test_passwords_are_masked(text: str, secret: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["забравих си паролата", "password reset please", "паролата не работи",
-     "how do I change my password?", "my password is wrong", "POP3 или IMAP?"],
+    [
+        "забравих си паролата",
+        "password reset please",
+        "паролата не работи",
+        "how do I change my password?",
+        "my password is wrong",
+        "POP3 или IMAP?",
+    ],
 )
 def test_talk_about_passwords_is_left_alone(text: str) -> None:
     assert redact(text) == (text, False)

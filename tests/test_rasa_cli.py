@@ -20,8 +20,15 @@ def test_data_validate_is_clean() -> None:
 
 def test_conversation_stories(tmp_path: Path) -> None:
     result = rasa(
-        "test", "core", "--model", str(MODEL), "--stories", "tests/stories",
-        "--fail-on-prediction-errors", "--out", str(tmp_path),
+        "test",
+        "core",
+        "--model",
+        str(MODEL),
+        "--stories",
+        "tests/stories",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     failed = tmp_path / "failed_test_stories.yml"

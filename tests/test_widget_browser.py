@@ -33,12 +33,21 @@ from tests.conftest import ARTIFACTS, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SOCKETIO_CHANNEL = "bot.channels.socketio.CorsSocketIOInput"
-SOCKETIO_SETTINGS = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-                     "session_persistence": True}
+SOCKETIO_SETTINGS = {
+    "user_message_evt": "user_uttered",
+    "bot_message_evt": "bot_uttered",
+    "session_persistence": True,
+}
 REPLY_TIMEOUT_MS = 60_000
 RASA_START_TIMEOUT = 300
 
@@ -68,8 +77,9 @@ def start_rasa(group: ProcessGroup, rasa_port: int, credentials: Path) -> subpro
     return rasa
 
 
-def start_assistant_with(group: ProcessGroup, rasa_port: int, action_port: int, *,
-                         credentials: Path) -> subprocess.Popen:
+def start_assistant_with(
+    group: ProcessGroup, rasa_port: int, action_port: int, *, credentials: Path
+) -> subprocess.Popen:
     """bot.processes.start_assistant with a credentials file; returns the Rasa process."""
     actions = group.start(action_server_cmd(action_port), ARTIFACTS / "widget-actions.log")
     wait_until_up(f"http://localhost:{action_port}/health", 120, actions)
@@ -316,8 +326,9 @@ def test_user_text_is_never_html(stack: Stack, context: BrowserContext) -> None:
 
 
 def test_mobile_layout(stack: Stack, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, locale="bg-BG")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="bg-BG"
+    )
     context.set_default_timeout(REPLY_TIMEOUT_MS)
     try:
         page = context.new_page()
@@ -380,13 +391,29 @@ def test_static_server(stack: Stack) -> None:
     status, ctype, body = get_raw(stack.web_port, "/widget.js")
     assert (status, ctype) == (200, "text/javascript; charset=utf-8")
     assert body == (PROJECT_DIR / "web" / "dist" / "widget.js").read_bytes()
-    for path in ["/../README.md", "/%2e%2e/README.md", "/..%2fpyproject.toml", "/dist/../../Makefile",
-                 "/node_modules/socket.io-client/package.json", "/missing.js", "/dist/"]:
+    for path in [
+        "/../README.md",
+        "/%2e%2e/README.md",
+        "/..%2fpyproject.toml",
+        "/dist/../../Makefile",
+        "/node_modules/socket.io-client/package.json",
+        "/missing.js",
+        "/dist/",
+    ]:
         assert get_raw(stack.web_port, path)[0] == 404, path
 
 
-@pytest.mark.parametrize("path", ["/../README.md", "/%2e%2e/bot/web.py", "//etc/passwd",
-                                  "/dist/%2e%2e/%2e%2e/README.md", "/x\\..\\..\\README.md",
-                                  "/node_modules/esbuild/package.json", "/index.html%00.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../README.md",
+        "/%2e%2e/bot/web.py",
+        "//etc/passwd",
+        "/dist/%2e%2e/%2e%2e/README.md",
+        "/x\\..\\..\\README.md",
+        "/node_modules/esbuild/package.json",
+        "/index.html%00.js",
+    ],
+)
 def test_resolve_stays_inside_web(path: str) -> None:
     assert resolve(path) is None

@@ -39,8 +39,15 @@ class ViberApi:
     def set_webhook(self, url: str) -> dict[str, Any]:
         body = {
             "url": url,
-            "event_types": ["delivered", "seen", "failed", "subscribed", "unsubscribed",
-                            "conversation_started", "message"],
+            "event_types": [
+                "delivered",
+                "seen",
+                "failed",
+                "subscribed",
+                "unsubscribed",
+                "conversation_started",
+                "message",
+            ],
             "send_name": True,
             "send_photo": False,
         }

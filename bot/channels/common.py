@@ -1,12 +1,14 @@
-"""Helpers shared by the Telegram and Viber channels."""
+"""Helpers shared by the public channels (REST, Telegram, Viber, socket.io)."""
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.knowledge import default_knowledge
 from bot.langid import detect_writing_form, reply_language
@@ -29,8 +31,12 @@ def greet_payload(language: str) -> str:
     return f"/greet{json.dumps({'language': language})}"
 
 
+logger = logging.getLogger(__name__)
+
+
 def channel_text(key: str, language: str) -> str:
-    return default_knowledge().data["channel_texts"][key][language]
+    kb = default_knowledge()
+    return kb.data["channel_texts"][key][language].format(phone=kb.phone)
 
 
 def as_text(value: Any) -> str | None:
@@ -41,3 +47,38 @@ async def warn_about_password(output: OutputChannel, recipient: str, text: str) 
     """Tell the customer never to share a password, in the language they wrote in."""
     language = reply_language(detect_writing_form(text)) or "bg"
     await output.send_text_message(recipient, channel_text("password", language))
+
+
+class CountingOutput(OutputChannel):
+    """Passes every bot message on to `inner` and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    @classmethod
+    def name(cls) -> str:
+        return "counting"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+async def handle_or_apologise(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
+) -> None:
+    """Let Rasa handle `message`; if it produced no reply at all, apologise with the phone.
+
+    Every understood message gets at least one reply, so silence means something failed
+    (typically the action server is down, which Rasa itself only logs).
+    """
+    output = CountingOutput(message.output_channel)
+    message.output_channel = output
+    try:
+        await on_new_message(message)
+    except Exception:
+        logger.exception("failed to handle a message from %s", message.sender_id)
+    if output.sent == 0 and message.text:
+        language = reply_language(detect_writing_form(message.text)) or "bg"
+        await output.inner.send_text_message(message.sender_id, channel_text("unavailable", language))

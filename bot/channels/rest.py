@@ -7,7 +7,6 @@ length), and otherwise behaves exactly like RestInput.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.common import warn_about_password
+from bot.channels.common import channel_text, handle_or_apologise, warn_about_password
 from bot.channels.validation import (
     MAX_SENDER_CHARS,
     BadRequest,
@@ -25,8 +24,6 @@ from bot.channels.validation import (
     prepare_text,
     require_string,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class SafeRestInput(RestInput):
@@ -56,14 +53,15 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=400)
 
             collector = CollectingOutputChannel()
+            if not text:  # empty, blank or control characters only
+                return response.json([{"recipient_id": sender, "text": channel_text("empty", "bg")}])
             if had_password:
                 await warn_about_password(collector, sender, text)
-            try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-                )
-            except Exception:  # the customer still gets whatever was produced, never a 500
-                logger.exception("rest: failed to handle a message from %s", sender)
+            # Never a 500: a failure inside Rasa becomes an apology with the phone.
+            await handle_or_apologise(
+                on_new_message,
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata),
+            )
             return response.json(collector.messages)
 
         return webhook

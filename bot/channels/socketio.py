@@ -86,11 +86,14 @@ class CorsSocketIOInput(SocketIOInput):
             text = clean_text(data["message"])
             if not text:
                 return
-            await rasa_message(sid, {
-                **data,
-                "message": text,
-                self.metadata_key: metadata if isinstance(metadata, dict) else {},
-            })
+            await rasa_message(
+                sid,
+                {
+                    **data,
+                    "message": text,
+                    self.metadata_key: metadata if isinstance(metadata, dict) else {},
+                },
+            )
 
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, user_message, namespace=namespace)

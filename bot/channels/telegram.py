@@ -28,6 +28,7 @@ from bot.channels.common import (
     channel_text,
     client_language,
     greet_payload,
+    handle_or_apologise,
     secrets_match,
     warn_about_password,
 )
@@ -162,6 +163,6 @@ class TelegramInput(InputChannel):
         if not text:
             return
         metadata = {"language_code": (sender or {}).get("language_code")} if isinstance(sender, dict) else {}
-        await on_new_message(
-            UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
+        await handle_or_apologise(
+            on_new_message, UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
         )

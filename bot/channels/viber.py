@@ -29,6 +29,7 @@ from bot.channels.common import (
     channel_text,
     client_language,
     greet_payload,
+    handle_or_apologise,
     secrets_match,
     warn_about_password,
 )
@@ -147,7 +148,8 @@ class ViberInput(InputChannel):
         else:
             return None
         if text:
-            await on_new_message(
-                UserMessage(text, output, user_id, input_channel=self.name(), metadata={"language": language})
+            message = UserMessage(
+                text, output, user_id, input_channel=self.name(), metadata={"language": language}
             )
+            await handle_or_apologise(on_new_message, message)
         return None

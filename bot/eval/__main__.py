@@ -73,9 +73,22 @@ def train(name: str, config: dict, out: Path) -> tuple[Path, float]:
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     start = time.monotonic()
     subprocess.run(
-        [RASA, "train", "nlu", "--config", str(config_path), "--nlu", "data/nlu",
-         "--out", str(out / "models"), "--fixed-model-name", name],
-        cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL,
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            str(config_path),
+            "--nlu",
+            "data/nlu",
+            "--out",
+            str(out / "models"),
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return out / "models" / f"{name}.tar.gz", time.monotonic() - start
 
@@ -90,7 +103,8 @@ def predict(model: Path) -> list[Prediction]:
         for example in load_test_set():
             result = await agent.parse_message(example.text)
             entities = tuple(
-                (e["entity"], str(e["value"])) for e in result.get("entities", [])
+                (e["entity"], str(e["value"]))
+                for e in result.get("entities", [])
                 if e["entity"] in ENTITY_TYPES
             )
             out.append(Prediction(example, result["intent"]["name"], entities))
@@ -109,9 +123,20 @@ def parse_latency(model: Path, n: int = 300) -> tuple[float, float]:
     group = ProcessGroup()
     try:
         # No endpoints file: /model/parse needs neither a tracker store nor actions.
-        proc = group.start([RASA, "run", "--enable-api", "--port", str(port), "--model", str(model),
-                            "--endpoints", str(model.parent / "no-endpoints.yml")],
-                           log=model.parent / "latency-server.log")
+        proc = group.start(
+            [
+                RASA,
+                "run",
+                "--enable-api",
+                "--port",
+                str(port),
+                "--model",
+                str(model),
+                "--endpoints",
+                str(model.parent / "no-endpoints.yml"),
+            ],
+            log=model.parent / "latency-server.log",
+        )
         wait_until_up(f"http://localhost:{port}/", 300, proc)
         texts = [e.text for e in load_test_set()]
         session = requests.Session()
@@ -120,8 +145,9 @@ def parse_latency(model: Path, n: int = 300) -> tuple[float, float]:
         timings = []
         for i in range(n):
             start = time.perf_counter()
-            session.post(f"http://localhost:{port}/model/parse", json={"text": texts[i % len(texts)]},
-                         timeout=30).raise_for_status()
+            session.post(
+                f"http://localhost:{port}/model/parse", json={"text": texts[i % len(texts)]}, timeout=30
+            ).raise_for_status()
             timings.append((time.perf_counter() - start) * 1000)
         quantiles = statistics.quantiles(timings, n=20)
         return statistics.median(timings), quantiles[18]
@@ -137,8 +163,9 @@ def confusion_png(predictions: list[Prediction], path: Path) -> None:
     from sklearn.metrics import confusion_matrix
 
     labels = sorted({p.example.intent for p in predictions} | {p.intent for p in predictions})
-    matrix = confusion_matrix([p.example.intent for p in predictions], [p.intent for p in predictions],
-                              labels=labels)
+    matrix = confusion_matrix(
+        [p.example.intent for p in predictions], [p.intent for p in predictions], labels=labels
+    )
     fig, ax = plt.subplots(figsize=(12, 11))
     ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
@@ -146,8 +173,15 @@ def confusion_png(predictions: list[Prediction], path: Path) -> None:
     for i in range(len(labels)):
         for j in range(len(labels)):
             if matrix[i, j]:
-                ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7,
-                        color="white" if matrix[i, j] > matrix.max() / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    matrix[i, j],
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if matrix[i, j] > matrix.max() / 2 else "black",
+                )
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title("Intent confusion matrix (test set, full pipeline)")
@@ -159,19 +193,44 @@ def confusion_png(predictions: list[Prediction], path: Path) -> None:
 def cross_validation(folds: int, out: Path) -> str:
     cv_dir = out / "cv"
     result = subprocess.run(
-        [RASA, "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml", "--cross-validation",
-         "--folds", str(folds), "--out", str(cv_dir)],
-        cwd=PROJECT_DIR, capture_output=True, text=True,
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            "config.yml",
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(cv_dir),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
     )
-    lines = [ln for ln in (result.stdout + result.stderr).splitlines()
-             if "test" in ln.lower() and ("accuracy" in ln.lower() or "f1" in ln.lower())]
+    lines = [
+        ln
+        for ln in (result.stdout + result.stderr).splitlines()
+        if "test" in ln.lower() and ("accuracy" in ln.lower() or "f1" in ln.lower())
+    ]
     return "\n".join(lines[-12:]) or f"(see {cv_dir})"
 
 
-def report(results: dict[str, tuple[Scores, float]], latency: tuple[float, float] | None,
-           language_accuracy: tuple[float, int], cv: str | None) -> str:
-    lines = ["# NLU evaluation", "", f"Test set: {len(load_test_set())} messages "
-             "(tests/nlu/*.yml), none of them in the training data.", ""]
+def report(
+    results: dict[str, tuple[Scores, float]],
+    latency: tuple[float, float] | None,
+    language_accuracy: tuple[float, int],
+    cv: str | None,
+) -> str:
+    lines = [
+        "# NLU evaluation",
+        "",
+        f"Test set: {len(load_test_set())} messages " "(tests/nlu/*.yml), none of them in the training data.",
+        "",
+    ]
     header = "| variant | accuracy | " + " | ".join(FORMS) + " | out-of-scope recall | "
     header += " | ".join(f"{e} F1" for e in ENTITY_TYPES) + " | training s |"
     lines += [header, "|" + "---|" * (6 + len(FORMS))]
@@ -179,28 +238,41 @@ def report(results: dict[str, tuple[Scores, float]], latency: tuple[float, float
         forms = " | ".join(f"{s.accuracy_by_form[f]:.3f}" for f in FORMS)
         ents = " | ".join(f"{s.entity_f1[e]:.3f}" for e in ENTITY_TYPES)
         lines.append(f"| {name} | {s.accuracy:.3f} | {forms} | {s.oos_recall:.3f} | {ents} | {seconds:.0f} |")
-    lines += ["", f"Language detection: {language_accuracy[0]:.3f} correct or undecided "
-              f"({language_accuracy[1]} undecided, which keep the conversation's language).", ""]
+    lines += [
+        "",
+        f"Language detection: {language_accuracy[0]:.3f} correct or undecided "
+        f"({language_accuracy[1]} undecided, which keep the conversation's language).",
+        "",
+    ]
     if latency:
-        lines += [f"/model/parse latency (full pipeline, 300 sequential requests): "
-                  f"p50 {latency[0]:.1f} ms, p95 {latency[1]:.1f} ms.", ""]
+        lines += [
+            f"/model/parse latency (full pipeline, 300 sequential requests): "
+            f"p50 {latency[0]:.1f} ms, p95 {latency[1]:.1f} ms.",
+            "",
+        ]
     if "full" in results:
         full = results["full"][0]
-        lines += ["## Per intent (full pipeline)", "", "| intent | precision | recall | F1 | support |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "## Per intent (full pipeline)",
+            "",
+            "| intent | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
         for intent, (p, r, f1, n) in full.per_intent.items():
             lines.append(f"| {intent} | {p:.2f} | {r:.2f} | {f1:.2f} | {n} |")
         lines += ["", "![confusion matrix](confusion_matrix.png)", "", "## Errors (full pipeline)", ""]
-        lines += [f"- [{e.example.form}] `{e.example.intent}` → `{e.intent}`: {e.example.text}"
-                  for e in full.errors]
+        lines += [
+            f"- [{e.example.form}] `{e.example.intent}` → `{e.intent}`: {e.example.text}" for e in full.errors
+        ]
     if cv:
         lines += ["", "## Cross-validation (rasa test nlu)", "", "```", cv, "```"]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.eval", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     all_variants = variants()
     parser.add_argument("--variants", nargs="+", default=list(all_variants), choices=list(all_variants))
     parser.add_argument("--folds", type=int, default=0, help="also run k-fold cross-validation")
@@ -225,8 +297,10 @@ def main(argv: list[str] | None = None) -> int:
 
     examples = load_test_set()
     forms = [detect_writing_form(e.text) for e in examples]
-    language = (sum(f in (e.form, None) for f, e in zip(forms, examples, strict=True)) / len(examples),
-                forms.count(None))
+    language = (
+        sum(f in (e.form, None) for f, e in zip(forms, examples, strict=True)) / len(examples),
+        forms.count(None),
+    )
     cv = cross_validation(args.folds, args.out) if args.folds else None
     text = report(results, latency, language, cv)
     (args.out / "report.md").write_text(text, encoding="utf-8")
