@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,29 +22,25 @@ from bot.settings import PROJECT_DIR, load_env
 VENV_BIN = Path(sys.executable).parent
 RASA = str(VENV_BIN / "rasa")
 MODEL = PROJECT_DIR / "models" / "current.tar.gz"
+DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 
 
 def action_server_cmd(port: int) -> list[str]:
     return [RASA, "run", "actions", "--port", str(port), "--actions", "actions"]
 
 
-def rasa_server_cmd(port: int, model: Path = MODEL, extra: Sequence[str] = ()) -> list[str]:
-    cmd = [
-        RASA,
-        "run",
-        "--enable-api",
-        "--port",
-        str(port),
-        "--model",
-        str(model),
-        "--endpoints",
-        "endpoints.yml",
-        "--credentials",
-        "credentials.yml",
-    ]
-    token = os.environ.get("RASA_AUTH_TOKEN")
+def rasa_server_cmd(
+    port: int, model: Path = MODEL, extra: Sequence[str] = (), env: Mapping[str, str] = os.environ
+) -> list[str]:
+    origins = env.get("WEB_ORIGINS", DEFAULT_ORIGINS).split(",")
+    cmd = [RASA, "run", "--port", str(port), "--model", str(model)]
+    cmd += ["--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+    # Browsers may call the server only from the configured origins (the widget's page).
+    cmd += ["--cors", *origins]
+    # Rasa's HTTP API (trackers, model, parse) is on only behind a token.
+    token = env.get("RASA_AUTH_TOKEN")
     if token:
-        cmd += ["--auth-token", token]
+        cmd += ["--enable-api", "--auth-token", token]
     return cmd + list(extra)
 
 
@@ -107,7 +103,7 @@ def start_assistant(
 
     actions = group.start(action_server_cmd(action_port), log("actions.log"))
     wait_until_up(f"http://localhost:{action_port}/health", 120, actions)
-    rasa = group.start(rasa_server_cmd(rasa_port, model), log("rasa.log"))
+    rasa = group.start(rasa_server_cmd(rasa_port, model, env=group.env), log("rasa.log"))
     # "/" answers once the server is listening; the model is loaded before it listens.
     wait_until_up(f"http://localhost:{rasa_port}/", 300, rasa)
 

@@ -76,6 +76,7 @@ class LiveAssistant:
         return response.json()
 
 
+API_TOKEN = "test-api-token"
 TELEGRAM = {"TELEGRAM_BOT_TOKEN": "123:test-token", "TELEGRAM_SECRET_TOKEN": "telegram-secret"}
 VIBER = {"VIBER_AUTH_TOKEN": "viber-test-token", "VIBER_BOT_NAME": "TEA"}
 
@@ -100,6 +101,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, standin: StandIn) -> Ite
         ACTION_PORT=str(action_port),
         TRACKER_DB=str(work / "tracker.db"),
         TELEGRAM_API_URL=standin.url,
+        RASA_AUTH_TOKEN=API_TOKEN,
+        RATE_LIMIT_PER_MINUTE="60",
         VIBER_API_URL=standin.url,
         **TELEGRAM,
         **VIBER,

@@ -42,7 +42,9 @@ def own_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistan
         group.stop()
 
 
-def test_action_server_down_gives_an_apology_and_recovers(own_assistant: Assistant, kb: KnowledgeBase) -> None:
+def test_action_server_down_gives_an_apology_and_recovers(
+    own_assistant: Assistant, kb: KnowledgeBase
+) -> None:
     sender = f"fault-{uuid.uuid4().hex[:6]}"
     first = own_assistant.ask("why is my mailbox full?", sender)
     assert kb.statements["imap.con.full"]["en"][1:] in first[0]["text"]
@@ -51,12 +53,15 @@ def test_action_server_down_gives_an_apology_and_recovers(own_assistant: Assista
     actions.terminate()
     actions.wait(30)
     replies = own_assistant.ask("what are the disadvantages of POP3?", sender)
-    assert [r["text"] for r in replies] == [kb.data["channel_texts"]["unavailable"]["en"].format(phone=kb.phone)]
+    assert [r["text"] for r in replies] == [
+        kb.data["channel_texts"]["unavailable"]["en"].format(phone=kb.phone)
+    ]
     replies = own_assistant.ask("какво е IMAP", sender)
     assert replies[0]["text"] == kb.data["channel_texts"]["unavailable"]["bg"].format(phone=kb.phone)
 
-    restarted = own_assistant.group.start(action_server_cmd(own_assistant.action_port),
-                                          ARTIFACTS / "faults" / "actions-restarted.log")
+    restarted = own_assistant.group.start(
+        action_server_cmd(own_assistant.action_port), ARTIFACTS / "faults" / "actions-restarted.log"
+    )
     wait_until_up(f"http://localhost:{own_assistant.action_port}/health", 120, restarted)
     replies = own_assistant.ask("what are the disadvantages of POP3?", sender)
     assert kb.statements["pop3.con.spam"]["en"][1:] in replies[0]["text"]

@@ -26,6 +26,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from bot.knowledge import KnowledgeBase
+from bot.privacy import MASK
 from bot.processes import MODEL, ProcessGroup, action_server_cmd, rasa_server_cmd, wait_until_up
 from bot.settings import PROJECT_DIR
 from bot.web import resolve
@@ -323,6 +324,22 @@ def test_user_text_is_never_html(stack: Stack, context: BrowserContext) -> None:
     expect(page.locator(".bubble.user").last).to_have_text(f"Вие: {hostile}")
     assert page.locator(".bubble img").count() == 0
     assert page.evaluate("() => window.__xss") is None
+
+
+def test_password_is_masked_and_the_customer_warned(stack: Stack, context: BrowserContext) -> None:
+    kb = KnowledgeBase.load()
+    page = context.new_page()
+    page.goto(stack.page_url)
+    open_widget(page)
+    before = bot_bubbles(page).count()
+    ask(page, "паролата ми е Kotka123!")
+    texts = bot_bubbles(page).all_inner_texts()[before:]
+    assert any(kb.data["channel_texts"]["password"]["bg"] in text for text in texts), texts
+    session = page.evaluate(f"() => JSON.parse(localStorage['tea-chat:{stack.rasa_url}']).sessionId")
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker", timeout=10)
+    said = [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
+    assert said == [f"паролата ми е {MASK}"]  # what Rasa stored: the secret masked
+    assert "Kotka123" not in tracker.text
 
 
 def test_mobile_layout(stack: Stack, browser: Browser) -> None:

@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import channel_text, handle_or_apologise, warn_about_password
+from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import (
     MAX_SENDER_CHARS,
     BadRequest,
@@ -52,6 +53,8 @@ class SafeRestInput(RestInput):
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
 
+            if not default_limiter().allow(f"rest:{sender}"):
+                return response.json({"error": "too many messages, please slow down"}, status=429)
             collector = CollectingOutputChannel()
             if not text:  # empty, blank or control characters only
                 return response.json([{"recipient_id": sender, "text": channel_text("empty", "bg")}])

@@ -7,9 +7,12 @@ browser blocks them. Rasa has no setting for it. This subclass sets the allowed 
 from WEB_ORIGINS (comma-separated; default the demo page on WEB_PORT), so the widget
 served on :8080 can talk to Rasa on :5005 and other sites are refused.
 
-It also fixes Rasa's `session_request` handler for current python-socketio (see below), and
-applies the REST channel's checks (bot/channels/validation.py) to every message: a
-malformed event is dropped and logged instead of reaching the NLU.
+It also replaces Rasa's two event handlers: `session_request`, which is broken with the
+installed python-socketio (see below), and the user message, which gets what every public
+channel does (bot/channels/common.py, validation.py): a malformed event is dropped and
+logged, the text is cleaned and passwords are masked before Rasa sees them (and the
+customer is warned), and a message Rasa produces no reply to gets an apology with the
+phone number.
 """
 
 from __future__ import annotations
@@ -22,14 +25,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.validation import MAX_SENDER_CHARS, clean_text
+from bot.channels.common import channel_text, handle_or_apologise, warn_about_password
+from bot.channels.validation import MAX_SENDER_CHARS, prepare_text
 
 logger = logging.getLogger(__name__)
-
-Handler = Callable[..., Awaitable[Any]]
 
 
 def allowed_origins() -> list[str]:
@@ -60,12 +62,11 @@ class CorsSocketIOInput(SocketIOInput):
 
         namespace = self.namespace or "/"
         sio = self.sio
-        rasa_message: Handler = sio.handlers[namespace][self.user_message_evt]
 
         async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             # Replaces Rasa's handler, which calls `sio.enter_room` without `await`: since
-            # python-socketio made it a coroutine (5.18 here), the socket never joined the session's
-            # room and, with session_persistence, no reply ever reached the browser.
+            # python-socketio made it a coroutine (5.18 here), the socket never joined the
+            # session's room and, with session_persistence, no reply ever reached the browser.
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not _valid_session_id(session_id):
                 session_id = uuid.uuid4().hex
@@ -76,24 +77,30 @@ class CorsSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         async def user_message(sid: str, data: Any = None, *_: Any) -> None:
+            # Replaces Rasa's handler, to treat the message like every other channel does.
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 logger.warning("socketio: dropped a malformed message from %s", sid)
                 return
-            if self.session_persistence and not _valid_session_id(data.get("session_id")):
+            sender = data.get("session_id") if self.session_persistence else sid
+            if not _valid_session_id(sender):
                 logger.warning("socketio: dropped a message without a valid session_id from %s", sid)
                 return
             metadata = data.get(self.metadata_key)
-            text = clean_text(data["message"])
-            if not text:
+            output = SocketIOOutput(sio, self.bot_message_evt)  # emits to the room `sender`
+            text, had_password = prepare_text(data["message"])
+            if not text:  # blank or control characters only
+                await output.send_text_message(sender, channel_text("empty", "bg"))
                 return
-            await rasa_message(
-                sid,
-                {
-                    **data,
-                    "message": text,
-                    self.metadata_key: metadata if isinstance(metadata, dict) else {},
-                },
+            if had_password:
+                await warn_about_password(output, sender, text)
+            message = UserMessage(
+                text,
+                output,
+                sender,
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else {},
             )
+            await handle_or_apologise(on_new_message, message)
 
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, user_message, namespace=namespace)

@@ -32,6 +32,7 @@ from bot.channels.common import (
     secrets_match,
     warn_about_password,
 )
+from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import BadRequest, parse_json_object, prepare_text
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,9 @@ class TelegramInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         output: OutputChannel,
     ) -> None:
+        if not default_limiter().allow(f"telegram:{chat_id}"):
+            logger.warning("telegram: chat %s is over the rate limit; message dropped", chat_id)
+            return
         text, had_password = prepare_text(text)
         if had_password:
             await warn_about_password(output, chat_id, text)

@@ -33,6 +33,7 @@ from bot.channels.common import (
     secrets_match,
     warn_about_password,
 )
+from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import BadRequest, parse_json_object, prepare_text
 from bot.knowledge import default_knowledge
 
@@ -146,6 +147,9 @@ class ViberInput(InputChannel):
             if had_password:
                 await warn_about_password(output, user_id, text)
         else:
+            return None
+        if not default_limiter().allow(f"viber:{user_id}"):
+            logger.warning("viber: user %s is over the rate limit; message dropped", user_id)
             return None
         if text:
             message = UserMessage(
