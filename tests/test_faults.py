@@ -65,3 +65,21 @@ def test_action_server_down_gives_an_apology_and_recovers(
     wait_until_up(f"http://localhost:{own_assistant.action_port}/health", 120, restarted)
     replies = own_assistant.ask("what are the disadvantages of POP3?", sender)
     assert kb.statements["pop3.con.spam"]["en"][1:] in replies[0]["text"]
+
+
+def test_conversation_survives_a_rasa_restart(own_assistant: Assistant, kb: KnowledgeBase) -> None:
+    """The SQLite tracker store keeps the conversation (and its protocol in context)."""
+    from bot.processes import rasa_server_cmd
+
+    sender = f"restart-{uuid.uuid4().hex[:6]}"
+    own_assistant.ask("What are the advantages of IMAP?", sender)
+    rasa = next(p for p in own_assistant.group.procs if "actions" not in p.args and p.poll() is None)
+    rasa.terminate()
+    rasa.wait(60)
+    restarted = own_assistant.group.start(
+        rasa_server_cmd(own_assistant.rasa_port, env=own_assistant.group.env),
+        ARTIFACTS / "faults" / "rasa-restarted.log",
+    )
+    wait_until_up(f"http://localhost:{own_assistant.rasa_port}/", 300, restarted)
+    replies = own_assistant.ask("and the disadvantages?", sender)
+    assert kb.statements["imap.con.full"]["en"][1:] in replies[0]["text"]

@@ -30,7 +30,7 @@ from bot.privacy import MASK
 from bot.processes import MODEL, ProcessGroup, action_server_cmd, rasa_server_cmd, wait_until_up
 from bot.settings import PROJECT_DIR
 from bot.web import resolve
-from tests.conftest import ARTIFACTS, free_port
+from tests.conftest import API_TOKEN, ARTIFACTS, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,7 +72,7 @@ def widget_credentials(folder: Path) -> Path:
 
 def start_rasa(group: ProcessGroup, rasa_port: int, credentials: Path) -> subprocess.Popen:
     # A second --credentials wins over the one rasa_server_cmd passes (argparse keeps the last).
-    cmd = rasa_server_cmd(rasa_port, MODEL, extra=["--credentials", str(credentials)])
+    cmd = rasa_server_cmd(rasa_port, MODEL, extra=["--credentials", str(credentials)], env=group.env)
     rasa = group.start(cmd, ARTIFACTS / "widget-rasa.log")
     wait_until_up(f"http://localhost:{rasa_port}/", RASA_START_TIMEOUT, rasa)
     return rasa
@@ -126,6 +126,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         TRACKER_DB=str(work / "tracker.db"),
         WEB_ORIGINS=f"http://localhost:{web_port},http://127.0.0.1:{web_port}",
         RASA_PUBLIC_URL=f"http://localhost:{rasa_port}",
+        RASA_AUTH_TOKEN=API_TOKEN,
     )
     ARTIFACTS.mkdir(exist_ok=True)
     credentials = widget_credentials(work)
@@ -336,7 +337,10 @@ def test_password_is_masked_and_the_customer_warned(stack: Stack, context: Brows
     texts = bot_bubbles(page).all_inner_texts()[before:]
     assert any(kb.data["channel_texts"]["password"]["bg"] in text for text in texts), texts
     session = page.evaluate(f"() => JSON.parse(localStorage['tea-chat:{stack.rasa_url}']).sessionId")
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker", timeout=10)
+    tracker = requests.get(
+        f"{stack.rasa_url}/conversations/{session}/tracker", params={"token": API_TOKEN}, timeout=10
+    )
+    assert tracker.status_code == 200, tracker.text[:300]
     said = [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
     assert said == [f"паролата ми е {MASK}"]  # what Rasa stored: the secret masked
     assert "Kotka123" not in tracker.text
