@@ -9,10 +9,10 @@ served on :8080 can talk to Rasa on :5005 and other sites are refused.
 
 It also replaces Rasa's two event handlers: `session_request`, which is broken with the
 installed python-socketio (see below), and the user message, which gets what every public
-channel does (bot/channels/common.py, validation.py): a malformed event is dropped and
-logged, the text is cleaned and passwords are masked before Rasa sees them (and the
-customer is warned), and a message Rasa produces no reply to gets an apology with the
-phone number.
+channel does (bot/channels/common.py, validation.py, ratelimit.py): a malformed event or a
+session over RATE_LIMIT_PER_MINUTE is dropped and logged, the text is cleaned and passwords
+are masked before Rasa sees them (and the customer is warned), and a message Rasa produces
+no reply to gets an apology with the phone number.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.channels.common import channel_text, handle_or_apologise, warn_about_password
+from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import MAX_SENDER_CHARS, prepare_text
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,9 @@ class CorsSocketIOInput(SocketIOInput):
             sender = data.get("session_id") if self.session_persistence else sid
             if not _valid_session_id(sender):
                 logger.warning("socketio: dropped a message without a valid session_id from %s", sid)
+                return
+            if not default_limiter().allow(f"socketio:{sender}"):
+                logger.warning("socketio: session %s is over the rate limit; message dropped", sender)
                 return
             metadata = data.get(self.metadata_key)
             output = SocketIOOutput(sio, self.bot_message_evt)  # emits to the room `sender`

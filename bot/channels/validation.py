@@ -28,6 +28,8 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         raise BadRequest("body is not valid UTF-8") from error
     except json.JSONDecodeError as error:
         raise BadRequest(f"body is not valid JSON: {error.msg}") from error
+    except RecursionError as error:
+        raise BadRequest("body is nested too deeply") from error
     if not isinstance(payload, dict):
         raise BadRequest("body must be a JSON object")
     return payload
