@@ -34,7 +34,7 @@ def rasa_server_cmd(
 ) -> list[str]:
     origins = env.get("WEB_ORIGINS", DEFAULT_ORIGINS).split(",")
     cmd = [RASA, "run", "--port", str(port), "--model", str(model)]
-    cmd += ["--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+    cmd += ["--endpoints", env.get("RASA_ENDPOINTS", "endpoints.yml"), "--credentials", "credentials.yml"]
     # Browsers may call the server only from the configured origins (the widget's page).
     cmd += ["--cors", *origins]
     # Rasa's HTTP API (trackers, model, parse) is on only behind a token.
