@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: install run train test shell eval lint validate clean
+.PHONY: install run train test shell eval bench lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -52,3 +52,7 @@ clean:
 # NLU evaluation: variants, ablations, baseline, latency -> results/eval/report.md
 eval: $(STAMP)
 	$(PY) -m bot.eval $(EVAL_ARGS)
+
+# Benchmark against Rasa's own `rasa init` bot -> results/bench/report.md
+bench: $(STAMP)
+	$(PY) -m bot.bench

@@ -51,11 +51,11 @@ class ProcessGroup:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     procs: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self, cmd: list[str], log: Path | None = None) -> subprocess.Popen:
+    def start(self, cmd: list[str], log: Path | None = None, cwd: Path = PROJECT_DIR) -> subprocess.Popen:
         out = open(log, "ab") if log else None  # noqa: SIM115 - lives as long as the process
         proc = subprocess.Popen(
             cmd,
-            cwd=PROJECT_DIR,
+            cwd=cwd,
             env=self.env,
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
