@@ -9,12 +9,12 @@ STAMP := $(VENV)/.installed
 MODEL := models/current.tar.gz
 # What the trained model depends on. The knowledge base is read at run time, not trained on.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) \
-	$(wildcard bot/*.py bot/nlu/*.py) data/knowledge/entities.yml
+	bot/langid.py bot/translit.py bot/vocabulary.py bot/settings.py $(wildcard bot/nlu/*.py) data/knowledge/entities.yml
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: install run train test shell eval bench lint validate clean
+.PHONY: install run train test shell eval bench augment lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -37,6 +37,7 @@ shell: $(MODEL)
 	$(PY) -m bot shell
 
 test: $(MODEL)
+	scripts/install-system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -56,3 +57,7 @@ eval: $(STAMP)
 # Benchmark against Rasa's own `rasa init` bot -> results/bench/report.md
 bench: $(STAMP)
 	$(PY) -m bot.bench
+
+# Regenerate the Latin-script variants of the Cyrillic training data (data/nlu/generated/)
+augment: $(STAMP)
+	$(PY) -m bot.augment
