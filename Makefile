@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: install run train test shell eval bench augment lint validate clean
+.PHONY: install run train test shell eval bench augment web lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -61,3 +61,7 @@ bench: $(STAMP)
 # Regenerate the Latin-script variants of the Cyrillic training data (data/nlu/generated/)
 augment: $(STAMP)
 	$(PY) -m bot.augment
+
+# Rebuild the chat widget bundle (web/dist/widget.js is committed, so run/test don't need this)
+web:
+	cd web && npm ci && npm run build

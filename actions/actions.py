@@ -98,23 +98,24 @@ class ActionAnswer(Action):
     def clarify(
         self, kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
     ) -> list[EventType]:
-        """"Did you mean …?" with the two likeliest intents; a person after repeated failure."""
+        """ "Did you mean …?" with the two likeliest intents; a person after repeated failure."""
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         if failures >= FAILURES_BEFORE_HANDOFF:
             send(dispatcher, kb.answer("handoff_after_failures", lang))
             return [SlotSet("fallback_count", 0.0), *handoff_events("repeated_failure")]
         ranking = tracker.latest_message.get("intent_ranking") or []
         candidates = [
-            r["name"] for r in ranking
+            r["name"]
+            for r in ranking
             if r.get("name") in kb.data["intent_labels"] and r["name"] != FALLBACK_INTENT
         ][:2]
         entities = {
-            e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []
+            e["entity"]: e["value"]
+            for e in tracker.latest_message.get("entities") or []
             if e.get("entity") in ("protocol", "email_client")
         }
         buttons = [
-            Button(kb.data["intent_labels"][name][lang], payload_for(name, entities))
-            for name in candidates
+            Button(kb.data["intent_labels"][name][lang], payload_for(name, entities)) for name in candidates
         ]
         buttons.append(Button(kb.button_labels["something_else"][lang], f"/{FALLBACK_INTENT}"))
         text = kb.topics["clarify"]["lead_text"][lang] if candidates else kb.answer("fallback", lang).text

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import requests
 
-from bot.settings import PROJECT_DIR, load_env
+from bot.settings import PROJECT_DIR, default_origins, load_env
 
 VENV_BIN = Path(sys.executable).parent
 RASA = str(VENV_BIN / "rasa")
 MODEL = PROJECT_DIR / "models" / "current.tar.gz"
-DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 
 
 def action_server_cmd(port: int) -> list[str]:
@@ -30,11 +29,15 @@ def action_server_cmd(port: int) -> list[str]:
 
 
 def rasa_server_cmd(
-    port: int, model: Path = MODEL, extra: Sequence[str] = (), env: Mapping[str, str] = os.environ
+    port: int,
+    model: Path = MODEL,
+    extra: Sequence[str] = (),
+    env: Mapping[str, str] = os.environ,
+    credentials: Path | str = "credentials.yml",
 ) -> list[str]:
-    origins = env.get("WEB_ORIGINS", DEFAULT_ORIGINS).split(",")
+    origins = env.get("WEB_ORIGINS", default_origins(env.get("WEB_PORT", "8080"))).split(",")
     cmd = [RASA, "run", "--port", str(port), "--model", str(model)]
-    cmd += ["--endpoints", env.get("RASA_ENDPOINTS", "endpoints.yml"), "--credentials", "credentials.yml"]
+    cmd += ["--endpoints", env.get("RASA_ENDPOINTS", "endpoints.yml"), "--credentials", str(credentials)]
     # Browsers may call the server only from the configured origins (the widget's page).
     cmd += ["--cors", *origins]
     # Rasa's HTTP API (trackers, model, parse) is on only behind a token.
@@ -94,7 +97,12 @@ def wait_until_up(url: str, timeout: float, proc: subprocess.Popen | None = None
 
 
 def start_assistant(
-    group: ProcessGroup, rasa_port: int, action_port: int, log_dir: Path | None = None, model: Path = MODEL
+    group: ProcessGroup,
+    rasa_port: int,
+    action_port: int,
+    log_dir: Path | None = None,
+    model: Path = MODEL,
+    credentials: Path | str = "credentials.yml",
 ) -> None:
     """Start the action server, then the Rasa server, and wait until both answer."""
 
@@ -103,7 +111,9 @@ def start_assistant(
 
     actions = group.start(action_server_cmd(action_port), log("actions.log"))
     wait_until_up(f"http://localhost:{action_port}/health", 120, actions)
-    rasa = group.start(rasa_server_cmd(rasa_port, model, env=group.env), log("rasa.log"))
+    rasa = group.start(
+        rasa_server_cmd(rasa_port, model, env=group.env, credentials=credentials), log("rasa.log")
+    )
     # "/" answers once the server is listening; the model is loaded before it listens.
     wait_until_up(f"http://localhost:{rasa_port}/", 300, rasa)
 
@@ -114,10 +124,14 @@ def run_forever() -> int:
     rasa_port, action_port = int(os.environ["RASA_PORT"]), int(os.environ["ACTION_PORT"])
     group = ProcessGroup()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    web_port = int(os.environ["WEB_PORT"])
     try:
         start_assistant(group, rasa_port, action_port)
+        web = group.start([sys.executable, "-m", "bot.web"])
+        wait_until_up(f"http://localhost:{web_port}/", 30, web)
         print(
-            f"\nAssistant is up.\n  REST: POST http://localhost:{rasa_port}/webhooks/rest/webhook"
+            f"\nAssistant is up.\n  Chat widget demo: http://localhost:{web_port}/\n"
+            f"  REST: POST http://localhost:{rasa_port}/webhooks/rest/webhook"
             f' {{"sender": "me", "message": "POP3 или IMAP?"}}\n'
             f"  Actions: http://localhost:{action_port}/health\nCtrl-C stops everything.\n",
             flush=True,

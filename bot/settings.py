@@ -30,6 +30,12 @@ def load_env() -> None:
     load_dotenv(PROJECT_DIR / ".env", override=False)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    os.environ.setdefault("WEB_ORIGINS", default_origins(os.environ["WEB_PORT"]))
+
+
+def default_origins(web_port: str | int) -> str:
+    """The browser origins of the demo page: the only pages allowed to talk to Rasa."""
+    return f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
 
 
 @dataclass(frozen=True)

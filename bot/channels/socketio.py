@@ -1,11 +1,13 @@
 """The socket.io channel (the website chat widget) with an origin allow-list and input checks.
 
 Rasa's SocketIOInput creates its socket.io server with `cors_allowed_origins=[]`, which
-python-engineio reads as "no CORS handling at all": any site may open a socket, and the
-cross-origin long-polling requests of a page on another port get no CORS headers, so a
-browser blocks them. Rasa has no setting for it. This subclass sets the allowed origins
-from WEB_ORIGINS (comma-separated; default the demo page on WEB_PORT), so the widget
-served on :8080 can talk to Rasa on :5005 and other sites are refused.
+python-engineio reads as "no CORS handling at all": it sends no CORS headers and accepts a
+socket from any site. The CORS headers come from Rasa's `--cors` (bot/processes.py passes
+WEB_ORIGINS), which Sanic applies to the socket.io routes too; letting engineio add its own
+as well would send the header twice, which browsers reject. What is left to do here is to
+refuse sockets from other sites: CORS does not cover WebSocket, so this subclass refuses
+the connection of any browser whose Origin is not in WEB_ORIGINS (comma-separated, default
+the demo page on :8080, as in bot/processes.py).
 
 It also replaces Rasa's two event handlers: `session_request`, which is broken with the
 installed python-socketio (see below), and the user message, which gets what every public
@@ -31,14 +33,14 @@ from sanic import Blueprint
 from bot.channels.common import channel_text, handle_or_apologise, warn_about_password
 from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import MAX_SENDER_CHARS, prepare_text
+from bot.settings import default_origins
 
 logger = logging.getLogger(__name__)
 
 
 def allowed_origins() -> list[str]:
-    """WEB_ORIGINS, or the demo page (bot/web.py) on WEB_PORT under both local host names."""
-    port = os.environ.get("WEB_PORT", "8080")
-    raw = os.environ.get("WEB_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
+    """WEB_ORIGINS, or the demo page served by bot/web.py on WEB_PORT (bot/settings.py)."""
+    raw = os.environ.get("WEB_ORIGINS") or default_origins(os.environ.get("WEB_PORT", "8080"))
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
 
 
@@ -56,13 +58,20 @@ class CorsSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         assert self.sio is not None  # set by super().blueprint
-        origins = allowed_origins()
-        # Read by python-engineio on every request, so setting it after creation is enough.
-        self.sio.eio.cors_allowed_origins = origins
-        logger.info("socketio: allowed origins %s", ", ".join(origins))
+        origins = set(allowed_origins())
+        logger.info("socketio: allowed origins %s", ", ".join(sorted(origins)))
 
         namespace = self.namespace or "/"
         sio = self.sio
+        rasa_connect = sio.handlers[namespace]["connect"]  # Rasa's JWT check, if configured
+
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            # No Origin header: not a browser, so no other site can be acting through it.
+            if origin and origin.rstrip("/") not in origins:
+                logger.warning("socketio: refused a socket from origin %s", origin)
+                return False
+            return await rasa_connect(sid, environ, auth)
 
         async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             # Replaces Rasa's handler, which calls `sio.enter_room` without `await`: since
@@ -106,6 +115,7 @@ class CorsSocketIOInput(SocketIOInput):
             )
             await handle_or_apologise(on_new_message, message)
 
+        sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, user_message, namespace=namespace)
         return blueprint
