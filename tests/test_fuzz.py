@@ -139,3 +139,34 @@ def test_fuzz_viber(assistant: LiveAssistant) -> None:
 
     check()
     assert assistant.ask("what is pop3", sender="after-fuzz-viber")
+
+
+def test_fuzz_socketio(assistant: LiveAssistant) -> None:
+    """Malformed socket.io events (the widget's channel): dropped or answered, never fatal."""
+    import queue
+
+    import socketio
+
+    replies: queue.Queue = queue.Queue()
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", lambda data: replies.put(data))
+    client.connect(assistant.url, transports=["polling"], socketio_path="socket.io", wait_timeout=30)
+    try:
+
+        @FUZZ
+        @given(st.sampled_from(["user_uttered", "session_request"]), json_values)
+        def check(event: str, data: object) -> None:
+            client.emit(event, data)
+
+        check()
+        session = f"after-fuzz-socket-{os.getpid()}"
+        client.emit("session_request", {"session_id": session})
+        client.sleep(1)
+        while not replies.empty():
+            replies.get_nowait()
+        client.emit("user_uttered", {"message": "why is my mailbox full?", "session_id": session})
+        answer = replies.get(timeout=60)
+        assert "IMAP" in answer["text"]
+        assert client.connected
+    finally:
+        client.disconnect()
