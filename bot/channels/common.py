@@ -10,6 +10,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.adapters.http import ApiError
 from bot.knowledge import default_knowledge
 from bot.langid import detect_writing_form, reply_language
 
@@ -47,6 +48,37 @@ async def warn_about_password(output: OutputChannel, recipient: str, text: str) 
     """Tell the customer never to share a password, in the language they wrote in."""
     language = reply_language(detect_writing_form(text)) or "bg"
     await output.send_text_message(recipient, channel_text("password", language))
+
+
+class MessengerOutput(OutputChannel):
+    """Replies through a messenger API adapter (anything with `send_message(to, text, buttons)`).
+
+    A failed delivery was already retried by the adapter; it is logged and the conversation
+    goes on (it is saved, and the customer can write again).
+    """
+
+    channel = "messenger"
+
+    def __init__(self, api: Any) -> None:
+        self.api = api
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.channel
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send(recipient_id, text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(recipient_id, text, buttons)
+
+    async def _send(self, recipient: str, text: str, buttons: list[dict[str, Any]] | None = None) -> None:
+        try:
+            await self.api.send_message(recipient, text, buttons)
+        except ApiError:
+            logger.exception("%s: could not deliver a reply to %s", self.channel, recipient)
 
 
 class CountingOutput(OutputChannel):

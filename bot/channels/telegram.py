@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 from bot.adapters.http import ApiError
 from bot.adapters.telegram_api import DEFAULT_API_URL, TelegramApi
 from bot.channels.common import (
+    MessengerOutput,
     as_text,
     channel_text,
     client_language,
@@ -39,28 +40,8 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramOutput(OutputChannel):
-    def __init__(self, api: TelegramApi) -> None:
-        self.api = api
-
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, text)
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, buttons)
-
-    async def _send(self, chat_id: str, text: str, buttons: list[dict[str, Any]] | None = None) -> None:
-        try:
-            await self.api.send_message(chat_id, text, buttons)
-        except ApiError:
-            # Retried already; the conversation is saved, the customer can write again.
-            logger.exception("telegram: could not deliver a reply to chat %s", chat_id)
+class TelegramOutput(MessengerOutput):
+    channel = "telegram"
 
 
 class TelegramInput(InputChannel):

@@ -22,9 +22,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.adapters.http import ApiError
 from bot.adapters.viber_api import DEFAULT_API_URL, ViberApi
 from bot.channels.common import (
+    MessengerOutput,
     as_text,
     channel_text,
     client_language,
@@ -47,27 +47,8 @@ def signature(body: bytes, auth_token: str) -> str:
     return hmac.new(auth_token.encode(), body, hashlib.sha256).hexdigest()
 
 
-class ViberOutput(OutputChannel):
-    def __init__(self, api: ViberApi) -> None:
-        self.api = api
-
-    @classmethod
-    def name(cls) -> str:
-        return "viber"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, text)
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, buttons)
-
-    async def _send(self, receiver: str, text: str, buttons: list[dict[str, Any]] | None = None) -> None:
-        try:
-            await self.api.send_message(receiver, text, buttons)
-        except ApiError:
-            logger.exception("viber: could not deliver a reply to %s", receiver)
+class ViberOutput(MessengerOutput):
+    channel = "viber"
 
 
 class ViberInput(InputChannel):
