@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -118,9 +119,38 @@ def start_assistant(
     wait_until_up(f"http://localhost:{rasa_port}/", 300, rasa)
 
 
+class ConfigurationError(RuntimeError):
+    """The configured outside services cannot be used; the message says what to fix."""
+
+
+def check_services(env: Mapping[str, str]) -> None:
+    """Fail fast, with a clear message, when the configured database or Redis is unreachable.
+
+    Without this Rasa starts, loads its model and then dies with a long SQLAlchemy traceback.
+    """
+    if env.get("RASA_ENDPOINTS", "endpoints.yml") == "endpoints.yml":
+        return  # SQLite: a file next to the project, nothing to reach
+    services = [("PostgreSQL", "DB_HOST", "DB_PORT", "5432"), ("Redis", "REDIS_HOST", "REDIS_PORT", "6379")]
+    for name, host_key, port_key, default_port in services:
+        host, port = env.get(host_key, "localhost"), int(env.get(port_key, default_port))
+        try:
+            socket.create_connection((host, port), timeout=3).close()
+        except OSError as error:
+            raise ConfigurationError(
+                f"{name} at {host}:{port} is unreachable ({error.strerror or error}). "
+                f"Start it, or fix {host_key}/{port_key} in .env, "
+                "or unset RASA_ENDPOINTS to use the built-in SQLite store."
+            ) from error
+
+
 def run_forever() -> int:
     """`make run`: start everything, print where it is, stop everything on Ctrl-C."""
     load_env()
+    try:
+        check_services(os.environ)
+    except ConfigurationError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
     rasa_port, action_port = int(os.environ["RASA_PORT"]), int(os.environ["ACTION_PORT"])
     group = ProcessGroup()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,3 +86,27 @@ def test_conversation_survives_a_rasa_restart(own_assistant: Assistant, kb: Know
     wait_until_up(f"http://localhost:{own_assistant.rasa_port}/", 300, restarted)
     replies = own_assistant.ask("and the disadvantages?", sender)
     assert kb.statements["imap.con.full"]["en"][1:] in replies[0]["text"]
+
+
+def test_unreachable_database_at_start_is_a_clear_error(tmp_path: Path) -> None:
+    from bot.processes import PROJECT_DIR
+
+    env = {
+        **os.environ,
+        "RASA_ENDPOINTS": "endpoints.scaled.yml",
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(free_port()),  # nothing listens there
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(free_port()),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "PostgreSQL at 127.0.0.1:" in result.stderr and "unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
