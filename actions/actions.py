@@ -117,9 +117,11 @@ class ActionAnswer(Action):
         buttons = [
             Button(kb.data["intent_labels"][name][lang], payload_for(name, entities)) for name in candidates
         ]
+        if not candidates:  # nothing likely enough to offer: rephrase, or pick a topic
+            send(dispatcher, kb.answer("fallback", lang))
+            return [SlotSet("fallback_count", float(failures))]
         buttons.append(Button(kb.button_labels["something_else"][lang], f"/{FALLBACK_INTENT}"))
-        text = kb.topics["clarify"]["lead_text"][lang] if candidates else kb.answer("fallback", lang).text
-        send(dispatcher, Answer(text, [], buttons))
+        send(dispatcher, Answer(kb.topics["clarify"]["lead_text"][lang], [], buttons))
         return [SlotSet("fallback_count", float(failures))]
 
 
