@@ -1,10 +1,11 @@
-"""Command line: `python -m bot run | shell | telegram-webhook | viber-webhook`."""
+"""Command line: `python -m bot run | shell | telegram-webhook | viber-webhook | assist | analytics`."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from bot import processes
 from bot.settings import load_env
@@ -37,22 +38,41 @@ def set_viber_webhook() -> int:
     return 0 if result.get("status") == 0 else 1
 
 
-COMMANDS = {
+def agent_assist(argv: list[str]) -> int:
+    from bot.agent.cli import assist
+
+    return assist(argv)
+
+
+def agent_analytics(argv: list[str]) -> int:
+    from bot.agent.cli import analytics
+
+    return analytics(argv)
+
+
+COMMANDS: dict[str, tuple[str, Callable[..., int]]] = {
     "run": ("start the Rasa server and the action server (make run)", processes.run_forever),
     "shell": ("chat in the terminal with the action server running", processes.shell),
     "telegram-webhook": ("register TELEGRAM_WEBHOOK_URL with Telegram", set_telegram_webhook),
     "viber-webhook": ("register VIBER_WEBHOOK_URL with Viber", set_viber_webhook),
+    "assist": ('suggest bg and en answers for a customer message: assist "текст"', agent_assist),
+    "analytics": ("conversation analytics from the tracker store (--csv FILE)", agent_analytics),
 }
+# Commands that read the rest of the command line themselves (their own --help too).
+TAKES_ARGUMENTS = {"assist", "analytics"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, _) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
-    args = parser.parse_args(argv)
+        sub.add_parser(name, help=help_text, add_help=name not in TAKES_ARGUMENTS)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command not in TAKES_ARGUMENTS:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     load_env()
-    return COMMANDS[args.command][1]()
+    command = COMMANDS[args.command][1]
+    return command(rest) if args.command in TAKES_ARGUMENTS else command()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import requests
 
+from bot.agent.suggest import ensure_rasa_auth_token
 from bot.settings import PROJECT_DIR, default_origins, load_env
 
 VENV_BIN = Path(sys.executable).parent
@@ -146,6 +147,7 @@ def check_services(env: Mapping[str, str]) -> None:
 def run_forever() -> int:
     """`make run`: start everything, print where it is, stop everything on Ctrl-C."""
     load_env()
+    ensure_rasa_auth_token()  # the agent page's suggestions use Rasa's HTTP API
     try:
         check_services(os.environ)
     except ConfigurationError as error:
@@ -161,6 +163,7 @@ def run_forever() -> int:
         wait_until_up(f"http://localhost:{web_port}/", 30, web)
         print(
             f"\nAssistant is up.\n  Chat widget demo: http://localhost:{web_port}/\n"
+            f"  Agent page: http://localhost:{web_port}/agent (AGENT_USER / AGENT_PASSWORD in .env)\n"
             f"  REST: POST http://localhost:{rasa_port}/webhooks/rest/webhook"
             f' {{"sender": "me", "message": "POP3 или IMAP?"}}\n'
             f"  Actions: http://localhost:{action_port}/health\nCtrl-C stops everything.\n",

@@ -1,0 +1,232 @@
+"""Rasa's tracker store, read with SQLAlchemy from the configuration Rasa itself uses.
+
+The `tracker_store` section of RASA_ENDPOINTS (default endpoints.yml, `${VAR}` filled from the
+environment) names the database: the SQLite file TRACKER_DB, or PostgreSQL with
+endpoints.scaled.yml. Rasa's `events` table is only ever read, over a read-only connection
+(SQLite `mode=ro`, PostgreSQL read-only transactions). The one table written is this
+module's own `agent_resolved` (which handed-over conversations an agent has dealt with).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import pathname2url
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.pool import NullPool
+
+from bot.settings import PROJECT_DIR
+
+_META = sa.MetaData()
+# Rasa's SQLTrackerStore table (rasa/core/tracker_store.py), as far as it is read here.
+EVENTS = sa.Table(
+    "events",
+    _META,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False),
+    sa.Column("type_name", sa.String(255), nullable=False),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),  # the slot's name for `slot` events
+    sa.Column("data", sa.Text),
+)
+_OWN_META = sa.MetaData()
+RESOLVED = sa.Table(
+    "agent_resolved",
+    _OWN_META,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("resolved_at", sa.Float, nullable=False),
+    sa.Column("resolved_by", sa.String(255), nullable=False),
+)
+# The slots the agent tools read; other slot events are never loaded.
+SLOTS = ("language", "handoff_reason")
+ALL_TYPES = ("user", "bot", "slot", "session_started")
+QUEUE_TYPES = ("user", "slot", "session_started")  # enough for the handoff queue and analytics
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+
+
+class StoreConfigError(RuntimeError):
+    """The tracker store is not an SQL store the agent tools can read."""
+
+
+@dataclass(frozen=True)
+class Event:
+    sender_id: str
+    type_name: str
+    timestamp: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    resolved_at: float
+    resolved_by: str
+
+
+def _substitute(value: Any, env: Mapping[str, str]) -> Any:
+    if not isinstance(value, str):
+        return value
+
+    def variable(match: re.Match[str]) -> str:
+        if match.group(1) not in env:
+            raise StoreConfigError(f"the endpoints file needs ${{{match.group(1)}}}, which is not set")
+        return env[match.group(1)]
+
+    return _VARIABLE.sub(variable, value)
+
+
+def tracker_store_config(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The `tracker_store` section of RASA_ENDPOINTS, with `${VAR}` replaced as Rasa does."""
+    path = PROJECT_DIR / env.get("RASA_ENDPOINTS", "endpoints.yml")
+    endpoints = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    section = endpoints.get("tracker_store") or {}
+    if str(section.get("type", "")).lower() != "sql":
+        raise StoreConfigError(f"{path.name}: the agent tools need Rasa's SQL tracker store")
+    return {key: _substitute(value, env) for key, value in section.items()}
+
+
+def database_url(config: Mapping[str, Any]) -> URL:
+    """The SQLAlchemy URL of the store, built like Rasa's SQLTrackerStore.get_db_url."""
+    dialect = str(config.get("dialect") or "sqlite")
+    if dialect == "sqlite":
+        db = Path(str(config.get("db") or "rasa.db"))
+        return URL.create("sqlite", database=str(db if db.is_absolute() else PROJECT_DIR / db))
+    host, port = config.get("url"), config.get("port")
+    if host and "://" in str(host):
+        return sa.engine.make_url(str(host))
+    if host:
+        parsed = urlsplit(f"scheme://{host}")
+        host, port = parsed.hostname or host, parsed.port or port
+    return URL.create(
+        dialect,
+        username=config.get("username") or None,
+        password=config.get("password") or None,
+        host=host or None,
+        port=int(port) if port else None,
+        database=config.get("db") or None,
+        query=config.get("query") or {},
+    )
+
+
+class TrackerDatabase:
+    """Read access to `events`, read/write access to `agent_resolved` (created on first write)."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self._reader: Engine | None = None
+        self._writer: Engine | None = None
+        self._table_ready = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> TrackerDatabase:
+        return cls(database_url(tracker_store_config(env)))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def _exists(self) -> bool:
+        """False only for an SQLite file Rasa has not created yet (nothing to read)."""
+        return not self.is_sqlite or Path(self.url.database or "").is_file()
+
+    def reader(self) -> Engine:
+        if self._reader is None:
+            if self.is_sqlite:
+                uri = f"file:{pathname2url(self.url.database or '')}?mode=ro"
+                self._reader = sa.create_engine(
+                    "sqlite://",
+                    creator=lambda: sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False),
+                    poolclass=NullPool,
+                )
+            else:
+                engine = sa.create_engine(self.url, pool_pre_ping=True)
+                self._reader = engine.execution_options(postgresql_readonly=True)
+        return self._reader
+
+    def writer(self) -> Engine:
+        if self._writer is None:
+            if self.is_sqlite:
+                self._writer = sa.create_engine(self.url, connect_args={"timeout": 10}, poolclass=NullPool)
+            else:
+                self._writer = sa.create_engine(self.url, pool_pre_ping=True)
+        return self._writer
+
+    # -- Rasa's events -------------------------------------------------------------------------
+    def events(
+        self,
+        sender_id: str | None = None,
+        types: Iterable[str] = ALL_TYPES,
+        since: float | None = None,
+    ) -> list[Event]:
+        """Events in the order Rasa stored them; of the slots, only SLOTS."""
+        if not self._exists():
+            return []
+        types = list(types)
+        query = sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+        kinds = [EVENTS.c.type_name.in_([t for t in types if t != "slot"])]
+        if "slot" in types:
+            kinds.append(sa.and_(EVENTS.c.type_name == "slot", EVENTS.c.action_name.in_(SLOTS)))
+        query = query.where(sa.or_(*kinds))
+        if sender_id is not None:
+            query = query.where(EVENTS.c.sender_id == sender_id)
+        if since is not None:
+            query = query.where(EVENTS.c.timestamp >= since)
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return []
+            rows = connection.execute(query.order_by(EVENTS.c.id)).all()
+        return [Event(row.sender_id, row.type_name, row.timestamp or 0.0, _json(row.data)) for row in rows]
+
+    def has_conversation(self, sender_id: str) -> bool:
+        if not self._exists():
+            return False
+        query = sa.select(EVENTS.c.id).where(EVENTS.c.sender_id == sender_id).limit(1)
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return False
+            return connection.execute(query).first() is not None
+
+    # -- the agents' own table -----------------------------------------------------------------
+    def resolutions(self) -> dict[str, Resolution]:
+        if not self._exists():
+            return {}
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table(RESOLVED.name):
+                return {}
+            rows = connection.execute(sa.select(RESOLVED)).all()
+        return {row.sender_id: Resolution(row.resolved_at, row.resolved_by) for row in rows}
+
+    def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
+        """Mark a conversation resolved (again: the latest time wins)."""
+        resolution = Resolution(time.time() if at is None else at, agent)
+        engine = self.writer()
+        if not self._table_ready:
+            _OWN_META.create_all(engine, checkfirst=True)
+            self._table_ready = True
+        values = {"resolved_at": resolution.resolved_at, "resolved_by": agent}
+        with engine.begin() as connection:
+            updated = connection.execute(
+                sa.update(RESOLVED).where(RESOLVED.c.sender_id == sender_id).values(**values)
+            )
+            if updated.rowcount == 0:
+                connection.execute(sa.insert(RESOLVED).values(sender_id=sender_id, **values))
+        return resolution
+
+
+def _json(data: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(data or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,413 @@
+// The agent page: Suggest, Handoffs (with transcripts) and Analytics over /agent/api/.
+// Every piece of data becomes DOM through textContent / text nodes, never through HTML:
+// customer messages show literally, whatever they contain.
+"use strict";
+
+(() => {
+  const VIEWS = ["suggest", "handoffs", "conversation", "analytics"];
+  const LANGUAGES = { bg: "Български", en: "English" };
+  const REASONS = { requested: "Asked for a person", repeated_failure: "Bot did not understand" };
+  const SVG = "http://www.w3.org/2000/svg";
+  const $ = (id) => document.getElementById(id);
+
+  // el("p", { class: "x", text: "..." }, child, "text", ...): attributes are set as attributes,
+  // strings become text nodes.
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === "class") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    node.append(...children.filter((child) => child !== null && child !== undefined));
+    return node;
+  }
+
+  function svg(tag, attrs = {}) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+    return node;
+  }
+
+  async function api(path, options = {}) {
+    const response = await fetch(path, {
+      credentials: "same-origin",
+      ...options,
+      headers: { Accept: "application/json", "X-Requested-With": "tea-agent" },
+    });
+    if (response.status === 401) {
+      window.location.assign("/agent/login");
+      throw new Error("Signed out.");
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || `The server answered ${response.status}.`);
+    return body;
+  }
+
+  function status(id, text, isError = false) {
+    const node = $(id);
+    node.textContent = text || "";
+    node.classList.toggle("error", Boolean(isError));
+  }
+
+  const percent = (value) => (value === null || value === undefined ? "n/a" : `${(value * 100).toFixed(1)}%`);
+  const when = (iso) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) : "");
+  const safeUrl = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
+
+  function bar(share) {
+    const fill = el("span", { class: "fill" });
+    fill.style.width = `${Math.max(0, Math.min(1, share)) * 100}%`; // CSSOM: allowed by the CSP
+    return el("span", { class: "bar", "aria-hidden": "true" }, fill);
+  }
+
+  function chip(text, kind = "") {
+    return el("span", { class: `chip ${kind}`.trim(), text });
+  }
+
+  // --- views -------------------------------------------------------------------------------
+  let refreshTimer = null;
+
+  function show(view) {
+    for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
+    const current = view === "conversation" ? "handoffs" : view;
+    for (const link of document.querySelectorAll("nav a[data-view]")) {
+      if (link.dataset.view === current) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    clearInterval(refreshTimer);
+    refreshTimer = null;
+  }
+
+  function route() {
+    const hash = window.location.hash.slice(1);
+    if (hash.startsWith("conversation/")) {
+      show("conversation");
+      openConversation(decodeURIComponent(hash.slice("conversation/".length)));
+    } else if (hash === "handoffs") {
+      show("handoffs");
+      loadHandoffs();
+      refreshTimer = setInterval(loadHandoffs, 30000);
+    } else if (hash === "analytics") {
+      show("analytics");
+      loadAnalytics();
+    } else {
+      show("suggest");
+      $("q").focus();
+    }
+  }
+
+  // --- Suggest -----------------------------------------------------------------------------
+  async function onSuggest(event) {
+    event.preventDefault();
+    const query = $("q").value.trim();
+    if (!query) return;
+    status("suggest-status", "Asking the assistant…");
+    $("suggest-result").replaceChildren();
+    try {
+      const result = await api(`/agent/api/suggest?q=${encodeURIComponent(query)}`);
+      status("suggest-status", "");
+      renderSuggestion(result);
+    } catch (error) {
+      status("suggest-status", error.message, true);
+    }
+  }
+
+  function copyButton(getText) {
+    const button = el("button", { type: "button", class: "copy", text: "Copy" });
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(getText());
+        button.textContent = "Copied ✓";
+      } catch (error) {
+        button.textContent = "Copy failed: select the text";
+      }
+      setTimeout(() => (button.textContent = "Copy"), 2500);
+    });
+    return button;
+  }
+
+  function renderSuggestion(result) {
+    const understanding = el("section", { class: "card understanding" }, el("h2", { text: "What the assistant understood" }));
+    if (result.password_masked) {
+      understanding.append(el("p", { class: "notice", text: "A password in the message was masked before anything else saw it." }));
+    }
+    const intents = el("table", { class: "bars" });
+    for (const intent of result.intents) {
+      intents.append(
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row", text: intent.name }),
+          el("td", {}, bar(intent.confidence)),
+          el("td", { class: "num", text: percent(intent.confidence) }),
+        ),
+      );
+    }
+    understanding.append(intents);
+    const facts = el("p", { class: "facts" }, chip(`language: ${result.language || "undecided"}`));
+    for (const entity of result.entities) facts.append(chip(`${entity.entity}: ${entity.display}`, "entity"));
+    understanding.append(facts);
+    if (result.low_confidence) {
+      understanding.append(el("p", { class: "warning", text: "Low confidence: check the suggestion before you send it." }));
+    }
+    if (result.needs_protocol) {
+      understanding.append(el("p", { class: "warning", text: "No protocol named: the assistant would ask POP3 or IMAP first." }));
+    }
+
+    const answers = el("div", { class: "answers" });
+    for (const [lang, answer] of Object.entries(result.answers)) {
+      const text = el("div", { class: "answer-text", lang, text: answer.text });
+      answers.append(
+        el(
+          "section",
+          { class: "card answer", "data-lang": lang },
+          el("header", {}, el("h2", { text: `${LANGUAGES[lang] || lang} (${lang})` }), copyButton(() => answer.text)),
+          text,
+        ),
+      );
+    }
+    if (!Object.keys(result.answers).length) {
+      answers.append(el("p", { class: "card", text: "The knowledge base has no answer for this message." }));
+    }
+
+    const links = el("section", { class: "card links" }, el("h2", { text: "Article links" }));
+    const list = el("ul");
+    for (const link of result.links) {
+      const href = safeUrl(link.url);
+      const titles = Object.values(link.title).join(" / ");
+      list.append(
+        el(
+          "li",
+          {},
+          href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: titles }) : titles,
+          " ",
+          el("span", { class: "muted", text: link.url }),
+          " ",
+          copyButton(() => link.url),
+        ),
+      );
+    }
+    if (!result.links.length) list.append(el("li", { class: "muted", text: "No article for this answer." }));
+    links.append(list);
+    $("suggest-result").replaceChildren(understanding, answers, links);
+  }
+
+  // --- Handoffs ----------------------------------------------------------------------------
+  async function loadHandoffs() {
+    try {
+      const { handoffs } = await api("/agent/api/handoffs");
+      const openOnly = $("handoffs-open-only").checked;
+      const rows = handoffs.filter((item) => !openOnly || !item.resolved);
+      const body = $("handoffs-table").tBodies[0];
+      body.replaceChildren(
+        ...rows.map((item) =>
+          el(
+            "tr",
+            { class: item.resolved ? "resolved" : "open" },
+            el("td", {}, el("time", { datetime: item.time, text: when(item.time) })),
+            el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
+            el("td", { text: item.channel }),
+            el("td", { text: item.language }),
+            el("td", { text: REASONS[item.reason] || item.reason }),
+            el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
+          ),
+        ),
+      );
+      if (!rows.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No handed-over conversations." })));
+      const open = handoffs.filter((item) => !item.resolved).length;
+      status("handoffs-status", `${open} open, ${handoffs.length - open} resolved. Updated ${when(new Date().toISOString())}.`);
+    } catch (error) {
+      status("handoffs-status", error.message, true);
+    }
+  }
+
+  // --- a conversation ----------------------------------------------------------------------
+  let current = null;
+
+  async function openConversation(senderId) {
+    current = senderId;
+    $("conversation-meta").replaceChildren();
+    $("transcript").replaceChildren();
+    $("resolve-button").disabled = true;
+    status("conversation-status", "Loading…");
+    try {
+      const conversation = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}`);
+      if (current !== senderId) return;
+      status("conversation-status", "");
+      renderConversation(conversation);
+    } catch (error) {
+      status("conversation-status", error.message, true);
+    }
+  }
+
+  function renderConversation(conversation) {
+    const handoff = conversation.handoff;
+    const meta = [
+      ["Conversation", conversation.sender_id],
+      ["Channel", conversation.channel],
+      ["Language", conversation.language],
+      ["Handed over", handoff ? `${when(handoff.time)}: ${REASONS[handoff.reason] || handoff.reason}` : "no"],
+      ["Status", handoff ? (handoff.resolved ? `Resolved by ${handoff.resolved_by}, ${when(handoff.resolved_at)}` : "Open") : "—"],
+    ];
+    $("conversation-meta").replaceChildren(...meta.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
+    $("resolve-button").disabled = !handoff || handoff.resolved;
+    $("transcript").replaceChildren(...conversation.messages.map(renderMessage));
+  }
+
+  function renderMessage(message) {
+    const time = el("time", { datetime: message.time, text: when(message.time) });
+    if (message.type === "handoff") {
+      return el("li", { class: "event" }, `Handed over to a person: ${REASONS[message.reason] || message.reason} · `, time);
+    }
+    if (message.type === "session") return el("li", { class: "event session" }, "New session · ", time);
+    const who = message.type === "user" ? "Customer" : "Bot";
+    const item = el("li", { class: `msg ${message.type}` }, el("p", { class: "who" }, `${who} · `, time), el("p", { class: "text", text: message.text }));
+    if (message.type === "user") {
+      const intent = message.intent || {};
+      const nlu = el(
+        "p",
+        { class: "nlu" },
+        "Understood: ",
+        chip(`${intent.name || "?"} ${percent(intent.confidence)}`, intent.name === "nlu_fallback" || (intent.confidence ?? 0) < 0.5 ? "low" : "intent"),
+      );
+      for (const entity of message.entities) nlu.append(" ", chip(`${entity.entity}: ${entity.value}`, "entity"));
+      item.append(nlu);
+    } else if (message.buttons.length) {
+      item.append(el("p", { class: "buttons" }, ...message.buttons.map((button) => chip(button.title, "button"))));
+    }
+    return item;
+  }
+
+  async function resolveCurrent() {
+    const senderId = current;
+    $("resolve-button").disabled = true;
+    try {
+      await api(`/agent/api/conversations/${encodeURIComponent(senderId)}/resolve`, { method: "POST" });
+      status("conversation-status", "Marked resolved.");
+      await openConversation(senderId);
+      status("conversation-status", "Marked resolved.");
+    } catch (error) {
+      status("conversation-status", error.message, true);
+      $("resolve-button").disabled = false;
+    }
+  }
+
+  // --- Analytics ---------------------------------------------------------------------------
+  async function loadAnalytics() {
+    const days = $("analytics-days").value;
+    const query = days ? `?days=${encodeURIComponent(days)}` : "";
+    $("analytics-csv").setAttribute("href", `/agent/api/analytics.csv${query}`);
+    status("analytics-status", "Loading…");
+    try {
+      const report = await api(`/agent/api/analytics${query}`);
+      status("analytics-status", `Generated ${when(report.generated_at)}.`);
+      renderAnalytics(report);
+    } catch (error) {
+      status("analytics-status", error.message, true);
+    }
+  }
+
+  function card(label, value, note) {
+    return el("div", { class: "stat" }, el("span", { class: "label", text: label }), el("strong", { text: value }), note ? el("span", { class: "muted", text: note }) : null);
+  }
+
+  function barTable(title, counts, total, wide = false) {
+    const entries = Object.entries(counts);
+    const max = Math.max(1, ...entries.map(([, count]) => count));
+    const table = el("table", { class: "bars" }, el("caption", { text: title }));
+    for (const [name, count] of entries) {
+      const share = total ? ` (${percent(count / total)})` : "";
+      table.append(el("tr", {}, el("th", { scope: "row", text: name }), el("td", {}, bar(count / max)), el("td", { class: "num", text: `${count}${share}` })));
+    }
+    if (!entries.length) table.append(el("tr", {}, el("td", { class: "muted", text: "No data yet." })));
+    return el("section", { class: wide ? "card wide" : "card" }, table);
+  }
+
+  function dayChart(perDay) {
+    const entries = Object.entries(perDay);
+    const section = el("section", { class: "card wide" }, el("h2", { text: "Conversations per day" }));
+    if (!entries.length) {
+      section.append(el("p", { class: "muted", text: "No data yet." }));
+      return section;
+    }
+    const width = 640;
+    const height = 180;
+    const pad = 24;
+    const max = Math.max(...entries.map(([, count]) => count));
+    const step = (width - 2 * pad) / entries.length;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height + 20}`, class: "chart", role: "img" });
+    chart.setAttribute("aria-label", entries.map(([day, count]) => `${day}: ${count}`).join(", "));
+    chart.append(svg("line", { x1: pad, y1: height, x2: width - pad, y2: height, class: "axis" }));
+    const barWidth = Math.min(step * 0.7, 56);
+    entries.forEach(([day, count], index) => {
+      const barHeight = ((height - pad) * count) / max;
+      const x = pad + index * step + (step - barWidth) / 2;
+      const rect = svg("rect", { x, y: height - barHeight, width: barWidth, height: barHeight, rx: 3, class: "column" });
+      const tip = svg("title");
+      tip.textContent = `${day}: ${count}`;
+      rect.append(tip);
+      const value = svg("text", { x: x + barWidth / 2, y: height - barHeight - 4, "text-anchor": "middle", class: "value" });
+      value.textContent = String(count);
+      chart.append(rect, value);
+      if (entries.length <= 14 || index === 0 || index === entries.length - 1) {
+        const label = svg("text", { x: x + barWidth / 2, y: height + 15, "text-anchor": "middle", class: "label" });
+        label.textContent = day.slice(5);
+        chart.append(label);
+      }
+    });
+    section.append(chart);
+    return section;
+  }
+
+  function renderAnalytics(report) {
+    const conversations = report.conversations;
+    const stats = el(
+      "div",
+      { class: "stats" },
+      card("Conversations", String(conversations.total)),
+      card("Containment", percent(report.containment_rate), `${conversations.contained} without a handoff`),
+      card("Handed over", String(conversations.handed_over)),
+      card("Fallback rate", percent(report.fallback_rate), `${report.messages.fallback} of ${report.messages.user} messages`),
+      card("Customer messages", String(report.messages.user)),
+    );
+    const missed = el(
+      "table",
+      { class: "data" },
+      el("caption", { text: `Unanswered or low-confidence messages (nlu_fallback or confidence < ${report.low_confidence_threshold})` }),
+      el("thead", {}, el("tr", {}, el("th", { text: "Message" }), el("th", { text: "Times" }), el("th", { text: "Intent" }))),
+    );
+    const body = el("tbody");
+    for (const item of report.unanswered) {
+      body.append(el("tr", {}, el("td", { class: "text", text: item.text }), el("td", { class: "num", text: String(item.count) }), el("td", { text: item.intent })));
+    }
+    if (!report.unanswered.length) body.append(el("tr", {}, el("td", { colspan: 3, class: "muted", text: "None." })));
+    missed.append(body);
+    $("analytics-body").replaceChildren(
+      stats,
+      el(
+        "div",
+        { class: "grid" },
+        dayChart(conversations.per_day),
+        barTable("Conversations per channel", conversations.per_channel, conversations.total),
+        barTable("Conversations per language", conversations.per_language, conversations.total),
+        barTable("Top intents (customer messages)", report.top_intents, report.messages.user, true),
+      ),
+      el("section", { class: "card wide" }, missed),
+    );
+  }
+
+  // --- start -------------------------------------------------------------------------------
+  document.addEventListener("DOMContentLoaded", () => {
+    $("suggest-form").addEventListener("submit", onSuggest);
+    $("q").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("suggest-form").requestSubmit();
+    });
+    $("handoffs-refresh").addEventListener("click", loadHandoffs);
+    $("handoffs-open-only").addEventListener("change", loadHandoffs);
+    $("resolve-button").addEventListener("click", resolveCurrent);
+    $("analytics-days").addEventListener("change", loadAnalytics);
+    window.addEventListener("hashchange", route);
+    route();
+  });
+})();
