@@ -92,6 +92,7 @@ def main() -> int:
     )
     print("creating and training the rasa init bot ...", flush=True)
     init_dir = OUT / "init-bot"
+    init_dir.mkdir()  # rasa init wants an existing folder
     subprocess.run(
         [RASA, "init", "--no-prompt", "--init-dir", str(init_dir)],
         check=True,
