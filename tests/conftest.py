@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,8 +112,3 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, standin: StandIn) -> Ite
         yield LiveAssistant(rasa_port, work / "tracker.db", ARTIFACTS)
     finally:
         group.stop()
-
-
-@pytest.fixture(scope="session")
-def rasa_env() -> dict[str, str]:
-    return dict(os.environ)
