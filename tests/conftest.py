@@ -17,6 +17,18 @@ from bot.settings import load_env
 from tests.standin import StandIn
 
 TESTS_DIR = Path(__file__).parent
+# Debian's Chromium (scripts/install-system-deps); Playwright never downloads a browser here.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FIXTURES = TESTS_DIR / "fixtures"
 ARTIFACTS = TESTS_DIR / "artifacts"
 
@@ -112,3 +124,14 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, standin: StandIn) -> Ite
         yield LiveAssistant(rasa_port, work / "tracker.db", ARTIFACTS)
     finally:
         group.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Headless Chromium for the browser tests (Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
 
 from bot.knowledge import KnowledgeBase
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, CHROMIUM
 from tests.test_agent_api import AGENT_PASSWORD, AGENT_USER, HOSTILE, AgentStack, agent_stack
-from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,14 +58,6 @@ def customers(stack: AgentStack) -> Customers:
             stack.ask(text, sender)
         others.append(sender)
     return Customers(handoff, others)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass

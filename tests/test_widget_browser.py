@@ -26,26 +26,15 @@ import pytest
 import requests
 import socketio
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from bot.knowledge import KnowledgeBase
 from bot.privacy import MASK
 from bot.processes import MODEL, ProcessGroup, action_server_cmd, rasa_server_cmd, wait_until_up
 from bot.settings import PROJECT_DIR
 from bot.web import resolve
-from tests.conftest import API_TOKEN, ARTIFACTS, free_port
+from tests.conftest import API_TOKEN, ARTIFACTS, CHROMIUM, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SOCKETIO_CHANNEL = "bot.channels.socketio.CorsSocketIOInput"
 SOCKETIO_SETTINGS = {
     "user_message_evt": "user_uttered",
@@ -140,14 +129,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield Stack(group, rasa, rasa_port, credentials, web_port)
     finally:
         group.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
