@@ -31,8 +31,12 @@ def postgres_bin() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def redis_available() -> bool:
+    return shutil.which("redis-server") is not None
+
+
 def available() -> bool:
-    return postgres_bin() is not None and shutil.which("redis-server") is not None
+    return postgres_bin() is not None and redis_available()
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
