@@ -86,12 +86,16 @@ def _substitute(value: Any, env: Mapping[str, str]) -> Any:
     return _VARIABLE.sub(variable, value)
 
 
+# Rasa's SQL store and ours (bot/trackerstore.py), which keeps the same table.
+SQL_STORE_TYPES = {"sql", "bot.trackerstore.leansqltrackerstore"}
+
+
 def tracker_store_config(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """The `tracker_store` section of RASA_ENDPOINTS, with `${VAR}` replaced as Rasa does."""
     path = PROJECT_DIR / env.get("RASA_ENDPOINTS", "endpoints.yml")
     endpoints = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     section = endpoints.get("tracker_store") or {}
-    if str(section.get("type", "")).lower() != "sql":
+    if str(section.get("type", "")).lower() not in SQL_STORE_TYPES:
         raise StoreConfigError(f"{path.name}: the agent tools need Rasa's SQL tracker store")
     return {key: _substitute(value, env) for key, value in section.items()}
 
