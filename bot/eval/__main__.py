@@ -61,7 +61,7 @@ def variants() -> dict[str, dict]:
     no_language["pipeline"] = [c for c in no_language["pipeline"] if c["name"] != LANGUAGE_DETECTOR]
     return {
         "full": full,
-        "with_lemmas": _set_tokenizer(full, lemmatize=True),
+        "no_lemmas": _set_tokenizer(full, lemmatize=False),
         "no_translit": _set_tokenizer(full, transliterate=False),
         "no_language": no_language,
         "baseline": baseline_config(),
