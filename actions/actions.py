@@ -86,7 +86,10 @@ class ActionAnswer(Action):
         client = default_vocabulary().display_name("email_client", client_value) if client_value else None
         send(dispatcher, kb.answer(topic, lang, protocol, client))
 
-        events: list[EventType] = [SlotSet("fallback_count", 0.0)]
+        # Only a change becomes an event: every stored event is re-read on each later turn.
+        events: list[EventType] = []
+        if tracker.get_slot("fallback_count"):
+            events.append(SlotSet("fallback_count", 0.0))
         if tracker.get_slot("protocol") not in (None, *PROTOCOLS):
             events.append(SlotSet("protocol", None))  # "unknown" is an answer, not context
         if intent not in SMALL_TALK:

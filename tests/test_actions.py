@@ -154,3 +154,6 @@ def test_second_failure_in_a_row_offers_a_person(kb: KnowledgeBase) -> None:
 def test_an_understood_message_resets_the_failure_count() -> None:
     _, events = answer_events("pop3_vs_imap", slots={"language": "bg", "fallback_count": 1.0})
     assert slot_events(events)["fallback_count"] == 0.0
+    # With no failures to forget, nothing is written: an unchanged slot is not an event.
+    _, events = answer_events("pop3_vs_imap", slots={"language": "bg", "fallback_count": 0.0})
+    assert "fallback_count" not in slot_events(events)
