@@ -29,6 +29,7 @@ INIT_TEXTS = ["hello", "I am sad", "great", "bye"]
 SINGLE_REQUESTS = 150
 CONCURRENT_SENDERS = 10
 CONCURRENT_REQUESTS = 30  # per sender
+REPEATS = 3  # concurrent loads are run this many times; the median run is reported
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -79,12 +80,27 @@ def load(urls: list[str], texts: list[str], senders: int, per_sender: int) -> tu
     return statistics.median(timings), q[18], len(timings) / elapsed
 
 
+def load_median(
+    name: str, urls: list[str], texts: list[str], spreads: dict[str, list[float]]
+) -> tuple[float, float, float]:
+    """The concurrent load REPEATS times (fresh conversations each time); the median run.
+
+    One 300-request run on 2 shared cores varies by up to a quarter; the median of three is
+    steadier, and every run's throughput is kept for the report.
+    """
+    runs = [load(urls, texts, CONCURRENT_SENDERS, CONCURRENT_REQUESTS) for _ in range(REPEATS)]
+    runs.sort(key=lambda r: r[2])
+    spreads[name] = [r[2] for r in runs]
+    return runs[len(runs) // 2]
+
+
 def main() -> int:
     load_env()
     if OUT.exists():
         shutil.rmtree(OUT)
     (OUT / "logs").mkdir(parents=True)
     rows: dict[str, tuple[float, float]] = {}
+    spreads: dict[str, list[float]] = {}
 
     print("training this bot (rasa train --force) ...", flush=True)
     ours_train = timed(
@@ -132,8 +148,8 @@ def main() -> int:
             load([ours_url], OURS_TEXTS, 1, SINGLE_REQUESTS),
             load([init_url], INIT_TEXTS, 1, SINGLE_REQUESTS),
         )
-        o10 = load([ours_url], OURS_TEXTS, CONCURRENT_SENDERS, CONCURRENT_REQUESTS)
-        i10 = load([init_url], INIT_TEXTS, CONCURRENT_SENDERS, CONCURRENT_REQUESTS)
+        o10 = load_median("this bot", [ours_url], OURS_TEXTS, spreads)
+        i10 = load_median("rasa init bot", [init_url], INIT_TEXTS, spreads)
         rows["p50 latency, 1 sender (ms)"] = (o1[0], i1[0])
         rows["p95 latency, 1 sender (ms)"] = (o1[1], i1[1])
         rows["p50 latency, 10 senders (ms)"] = (o10[0], i10[0])
@@ -164,11 +180,11 @@ def main() -> int:
                     OUT / "logs" / f"{name}.log",
                 )
                 pids.append(pid)
-            replicas = load(
+            replicas = load_median(
+                "this bot, 2 replicas",
                 [f"http://localhost:{ports['r1']}", f"http://localhost:{ports['r2']}"],
                 OURS_TEXTS,
-                CONCURRENT_SENDERS,
-                CONCURRENT_REQUESTS,
+                spreads,
             )
             rows["memory per Rasa process, replicas (MB)"] = (
                 max(rss_mb(p) for p in pids),
@@ -186,6 +202,8 @@ def main() -> int:
             f"{rows['throughput, 10 senders (req/s)'][1]:.1f} (1 process) | {ratio:.2f} |"
         )
         lines.append(f"| p50 / p95 latency, 2 replicas (ms) | {replicas[0]:.1f} / {replicas[1]:.1f} | | |")
+    lines += ["", f"Throughput of each run at {CONCURRENT_SENDERS} senders (req/s; the median is reported):"]
+    lines += [f"- {name}: " + ", ".join(f"{r:.1f}" for r in runs) for name, runs in spreads.items()]
     table = "\n".join(lines)
     (OUT / "report.md").write_text("# make bench\n\n" + table + "\n", encoding="utf-8")
     print(table)
