@@ -16,7 +16,6 @@ holding the lock cannot block the conversation for ever.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,8 +23,6 @@ import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
-
-logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # A change returns (value for the caller, the lock to store or None to delete the key).
@@ -96,12 +93,6 @@ class AtomicRedisLockStore(RedisLockStore):
         # finish_serving deletes the key when its last ticket goes, in the same transaction;
         # the stock check-then-delete could delete a ticket issued in between.
         self.finish_serving(conversation_id, ticket_number)
-
-    def save_lock(self, lock: TicketLock) -> None:
-        if lock.tickets:
-            self.red.set(self._key(lock.conversation_id), lock.dumps(), pxat=_expiry_ms(lock))
-        else:
-            self.red.delete(self._key(lock.conversation_id))
 
 
 def _expiry_ms(lock: TicketLock) -> int:

@@ -72,4 +72,3 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
-

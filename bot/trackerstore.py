@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-logger = logging.getLogger(__name__)
 
 # Attribute on a DialogueStateTracker: how many of its events are in the database.
 STORED = "_tea_stored_events"
@@ -55,18 +53,18 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             session.commit()
         setattr(tracker, STORED, len(tracker.events))
 
-    def _new_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator:
+    def _new_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator[Event]:
         stored = getattr(tracker, STORED, None)
         if stored is None or stored > len(tracker.events):
             return self._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, None)
 
     @staticmethod
-    def _row(sender_id: str, event: object) -> dict:
-        data = event.as_dict()  # type: ignore[attr-defined]
+    def _row(sender_id: str, event: Event) -> dict:
+        data = event.as_dict()
         return {
             "sender_id": sender_id,
-            "type_name": event.type_name,  # type: ignore[attr-defined]
+            "type_name": event.type_name,
             "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"),
