@@ -50,9 +50,11 @@ lint: $(STAMP)
 clean:
 	rm -rf models results .pytest_cache
 
-# NLU evaluation: variants, ablations, baseline, latency -> results/eval/report.md
-eval: $(STAMP)
+# NLU evaluation: variants, ablations, baseline, latency -> results/eval/report.md; then the
+# conversation set replayed over REST on the trained model (with and without its context)
+eval: $(MODEL)
 	$(PY) -m bot.eval $(EVAL_ARGS)
+	$(PY) -m bot.eval.conversations
 
 # Benchmark against Rasa's own `rasa init` bot -> results/bench/report.md
 bench: $(STAMP)

@@ -12,14 +12,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge import PROTOCOLS, Answer, Button, KnowledgeBase, default_knowledge, payload_for
+from bot.nlu.calibration import has_full_mailbox_cue
 from bot.recommendation import criteria, criterion_slots, recommendation_answer
+from bot.understanding import FALLBACK_INTENT, clarification_candidates, outcome, second_ask
 from bot.vocabulary import default_vocabulary
 
-FALLBACK_INTENT = "nlu_fallback"
 FAILURES_BEFORE_HANDOFF = 2
 # Intents whose answer is not a "topic" a follow-up could refer back to.
 SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"}
@@ -40,12 +41,24 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.buttons_as_dicts())
 
 
-def handoff_events(reason: str) -> list[EventType]:
+def handoff_events(reason: str, summary: str | None = None) -> list[EventType]:
     """Mark the conversation as handed over to a person; the agent page lists these."""
-    return [
+    events: list[EventType] = [
         SlotSet("handoff_reason", reason),
         SlotSet("handoff_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
     ]
+    if summary:
+        events.append(SlotSet("handoff_summary", summary))
+    return events
+
+
+def entities_for_buttons(tracker: Tracker) -> dict[str, str]:
+    """The protocol and client of the latest message, carried by the buttons offered for it."""
+    return {
+        e["entity"]: e["value"]
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") in ("protocol", "email_client") and e.get("value") != "unknown"
+    }
 
 
 def choose_topic(kb: KnowledgeBase, tracker: Tracker, intent: str) -> tuple[str, str | None]:
@@ -77,14 +90,23 @@ class ActionAnswer(Action):
     ) -> list[EventType]:
         kb = default_knowledge()
         lang = conversation_language(tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == FALLBACK_INTENT or not kb.has_topic(intent):
+        decision = outcome(kb, tracker.latest_message)
+        if decision.kind == "foreign":
+            send(dispatcher, kb.answer("foreign_language", lang))
+            return []
+        intent = decision.intent
+        if decision.kind in ("clarify", "rephrase") or not kb.has_topic(intent):
             return self.clarify(kb, dispatcher, tracker, lang)
 
         topic, protocol = choose_topic(kb, tracker, intent)
         client_value = latest_entity(tracker, "email_client") or tracker.get_slot("email_client")
         client = default_vocabulary().display_name("email_client", client_value) if client_value else None
-        send(dispatcher, kb.answer(topic, lang, protocol, client))
+        answer = kb.answer(topic, lang, protocol, client)
+        also = second_ask(kb, tracker.latest_message.get("intent_ranking") or [], intent)
+        if also and not any(b.payload.startswith(f"/{also}") for b in answer.buttons):
+            label = kb.data["intent_labels"][also][lang]
+            answer.buttons.insert(0, Button(label, payload_for(also, entities_for_buttons(tracker))))
+        send(dispatcher, answer)
 
         # Only a change becomes an event: every stored event is re-read on each later turn.
         events: list[EventType] = []
@@ -101,31 +123,43 @@ class ActionAnswer(Action):
     def clarify(
         self, kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
     ) -> list[EventType]:
-        """ "Did you mean …?" with the two likeliest intents; a person after repeated failure."""
+        """ "Did you mean …?" with the likeliest real topics; a person after a second failure.
+
+        "Something else" (the clarification's last button, or typed) is not a failure of its
+        own: it asks to rephrase and offers topics; the next failure offers a person.
+        """
+        if latest_entity(tracker, "rephrase"):
+            send(dispatcher, kb.answer("fallback", lang))
+            return []
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         if failures >= FAILURES_BEFORE_HANDOFF:
             send(dispatcher, kb.answer("handoff_after_failures", lang))
             return [SlotSet("fallback_count", 0.0), *handoff_events("repeated_failure")]
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        candidates = [
-            r["name"]
-            for r in ranking
-            if r.get("name") in kb.data["intent_labels"] and r["name"] != FALLBACK_INTENT
-        ][:2]
-        entities = {
-            e["entity"]: e["value"]
-            for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") in ("protocol", "email_client")
-        }
-        buttons = [
-            Button(kb.data["intent_labels"][name][lang], payload_for(name, entities)) for name in candidates
-        ]
+        candidates = clarification_candidates(kb, tracker.latest_message.get("intent_ranking") or [])
         if not candidates:  # nothing likely enough to offer: rephrase, or pick a topic
             send(dispatcher, kb.answer("fallback", lang))
             return [SlotSet("fallback_count", float(failures))]
-        buttons.append(Button(kb.button_labels["something_else"][lang], f"/{FALLBACK_INTENT}"))
+        entities = entities_for_buttons(tracker)
+        buttons = [
+            Button(kb.data["intent_labels"][name][lang], payload_for(name, entities)) for name in candidates
+        ]
+        buttons.append(kb.button(FALLBACK_INTENT, lang))
         send(dispatcher, Answer(kb.topics["clarify"]["lead_text"][lang], [], buttons))
         return [SlotSet("fallback_count", float(failures))]
+
+
+class ActionRestart(Action):
+    """Rasa's `action_restart`, with a word to the customer: "/restart" typed in a chat used
+    to restart silently, which the channels took for an outage."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, default_knowledge().answer("restarted", conversation_language(tracker)))
+        return [Restarted()]
 
 
 class ActionSwitchLanguage(Action):
@@ -209,3 +243,77 @@ class ActionRecommend(Action):
             answers = {s: tracker.get_slot(s) for s in slots if tracker.get_slot(s) is not None}
             send(dispatcher, recommendation_answer(kb, answers, conversation_language(tracker)))
         return [SlotSet(s, None) for s in [*slots, "rec_stopped"]] + [SlotSet("last_topic", "pop3_vs_imap")]
+
+
+# --- fault triage (triage_form) ---------------------------------------------------------------
+def fault_summary(tracker: Tracker, limit: int) -> str:
+    """The customer's own words from the fault report on, on one line."""
+    events = tracker.events
+    started = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "active_loop" and e.get("name") == "triage_form"
+        ),
+        default=0,
+    )
+    report = [i for i, e in enumerate(events[:started]) if e.get("event") == "user"][-1:]
+    after = [i for i, e in enumerate(events) if i > started and e.get("event") == "user"]
+    texts = [str(events[i].get("text") or "") for i in report + after]
+    line = " / ".join(" ".join(t.split()) for t in texts if t and not t.startswith("/"))
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class ValidateTriageForm(FormValidationAction):
+    """The triage takes the customer's description as it comes; "stop" ends it."""
+
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if latest_entity(tracker, "stop"):
+            send(dispatcher, default_knowledge().answer("triage_stopped", conversation_language(tracker)))
+            return [SlotSet("fault_details", None), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionAskFaultDetails(Action):
+    """The triage's one question, with the usual answers as text buttons."""
+
+    def name(self) -> str:
+        return "action_ask_fault_details"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kb = default_knowledge()
+        lang = conversation_language(tracker)
+        options = [Button(o[lang], o[lang]) for o in kb.data["triage"]["options"]]
+        send(dispatcher, Answer(kb.answer("mail_not_working", lang).text, [], options))
+        return []
+
+
+class ActionTriage(Action):
+    """After the triage question: a full mailbox gets its answers; anything else a person."""
+
+    def name(self) -> str:
+        return "action_triage"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kb = default_knowledge()
+        lang = conversation_language(tracker)
+        details = tracker.get_slot("fault_details")
+        events: list[EventType] = [SlotSet("fault_details", None)]
+        if details is None:  # stopped
+            return events
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "mailbox_full" or has_full_mailbox_cue(details):
+            send(dispatcher, kb.answer("mailbox_full", lang))
+            return [*events, SlotSet("last_topic", "mailbox_full")]
+        summary = fault_summary(tracker, int(kb.data["triage"]["summary_chars"]))
+        send(dispatcher, kb.answer("fault_handoff", lang, summary=summary))
+        return [*events, *handoff_events("fault", summary)]

@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run | shell | telegram-webhook | viber-webhook | assist | analytics`."""
+"""Command line: `python -m bot run | shell | telegram-webhook | viber-webhook | assist | analytics |
+erase | export | retention`."""
 
 from __future__ import annotations
 
@@ -50,6 +51,24 @@ def agent_analytics(argv: list[str]) -> int:
     return analytics(argv)
 
 
+def erase_sender(argv: list[str]) -> int:
+    from bot.retention import erase_command
+
+    return erase_command(argv)
+
+
+def export_sender(argv: list[str]) -> int:
+    from bot.retention import export_command
+
+    return export_command(argv)
+
+
+def run_retention(argv: list[str]) -> int:
+    from bot.retention import retention_command
+
+    return retention_command(argv)
+
+
 COMMANDS: dict[str, tuple[str, Callable[..., int]]] = {
     "run": ("start the Rasa server and the action server (make run)", processes.run_forever),
     "shell": ("chat in the terminal with the action server running", processes.shell),
@@ -57,9 +76,12 @@ COMMANDS: dict[str, tuple[str, Callable[..., int]]] = {
     "viber-webhook": ("register VIBER_WEBHOOK_URL with Viber", set_viber_webhook),
     "assist": ('suggest bg and en answers for a customer message: assist "текст"', agent_assist),
     "analytics": ("conversation analytics from the tracker store (--csv FILE)", agent_analytics),
+    "erase": ("delete everything stored about one customer: erase SENDER_ID", erase_sender),
+    "export": ("one customer's conversation as JSON: export SENDER_ID [--out FILE]", export_sender),
+    "retention": ("delete conversations older than RETENTION_DAYS now [--days N] [--dry-run]", run_retention),
 }
 # Commands that read the rest of the command line themselves (their own --help too).
-TAKES_ARGUMENTS = {"assist", "analytics"}
+TAKES_ARGUMENTS = {"assist", "analytics", "erase", "export", "retention"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -122,12 +122,16 @@ class KnowledgeBase:
         lang: str,
         protocol: str | None = None,
         client: str | None = None,
+        **extra: str,
     ) -> Answer:
-        """Compose the answer for `topic` in `lang`; protocol topics need `protocol`."""
+        """Compose the answer for `topic` in `lang`; protocol topics need `protocol`.
+
+        `extra` fills further placeholders of the topic's texts ("{summary}").
+        """
         spec = self.topics[topic]
         if spec.get("needs_protocol") and protocol not in PROTOCOLS:
             return self.ask_protocol(topic, lang)
-        variables = self._variables(lang, protocol, client)
+        variables = {**self._variables(lang, protocol, client), **extra}
         if client and "client_clause" in spec:
             variables["client_clause"] = spec["client_clause"][lang].format(**variables)
 

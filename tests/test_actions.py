@@ -95,7 +95,7 @@ def test_mailbox_full_with_a_protocol_gives_its_steps(kb: KnowledgeBase) -> None
     message, _ = answer_events(
         "mailbox_full", slots={"language": "en"}, entities=[{"entity": "protocol", "value": "imap"}]
     )
-    assert kb.statements["advice.empty_trash_sent"]["en"][1:] in message["text"]
+    assert kb.statements["advice.clear_sent"]["en"][1:] in message["text"]
     message, _ = answer_events(
         "mailbox_full", slots={"language": "en"}, entities=[{"entity": "protocol", "value": "pop3"}]
     )
@@ -135,7 +135,7 @@ def test_unsure_nlu_asks_did_you_mean_with_readable_labels(kb: KnowledgeBase) ->
     assert [b["title"] for b in message["buttons"]] == [
         kb.data["intent_labels"]["mailbox_slow"]["en"],
         kb.data["intent_labels"]["mailbox_full"]["en"],
-        kb.button_labels["something_else"]["en"],
+        kb.button_labels["nlu_fallback"]["en"],
     ]
     assert message["buttons"][0]["payload"] == '/mailbox_slow{"protocol": "imap"}'
     assert slot_events(events) == {"fallback_count": 1.0}
@@ -157,3 +157,87 @@ def test_an_understood_message_resets_the_failure_count() -> None:
     # With no failures to forget, nothing is written: an unchanged slot is not an event.
     _, events = answer_events("pop3_vs_imap", slots={"language": "bg", "fallback_count": 0.0})
     assert "fallback_count" not in slot_events(events)
+
+
+def test_clarification_offers_only_real_topics(kb: KnowledgeBase) -> None:
+    message, _ = answer_events(
+        "nlu_fallback",
+        slots={"language": "bg"},
+        ranking=[
+            ("nlu_fallback", 0.3),
+            ("greet", 0.25),
+            ("affirm", 0.2),
+            ("mailbox_full", 0.18),
+            ("deny", 0.1),
+        ],
+    )
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles == [kb.data["intent_labels"]["mailbox_full"]["bg"], kb.button_labels["nlu_fallback"]["bg"]]
+
+
+def test_clarification_without_a_likely_topic_asks_to_rephrase(kb: KnowledgeBase) -> None:
+    message, events = answer_events(
+        "nlu_fallback",
+        slots={"language": "en"},
+        ranking=[("nlu_fallback", 0.3), ("greet", 0.6), ("thank", 0.2)],
+    )
+    assert message["text"].startswith(kb.topics["fallback"]["lead_text"]["en"])
+    assert {b["payload"] for b in message["buttons"]} >= {"/pop3_vs_imap", "/contact_support"}
+    assert slot_events(events) == {"fallback_count": 1.0}
+
+
+def test_something_else_asks_to_rephrase_and_is_not_a_second_failure(kb: KnowledgeBase) -> None:
+    message, events = answer_events(
+        "nlu_fallback",
+        slots={"language": "bg", "fallback_count": 1.0},
+        entities=[{"entity": "rephrase", "value": "yes"}],
+    )
+    assert message["text"].startswith(kb.topics["fallback"]["lead_text"]["bg"])
+    assert kb.phone not in message["text"]
+    assert events == []
+
+
+def test_a_second_real_topic_in_the_message_gets_a_button(kb: KnowledgeBase) -> None:
+    message, _ = answer_events(
+        "mailbox_full",
+        slots={"language": "en"},
+        ranking=[("mailbox_full", 0.55), ("multiple_devices", 0.35), ("greet", 0.05)],
+    )
+    assert message["buttons"][0] == {
+        "title": kb.data["intent_labels"]["multiple_devices"]["en"],
+        "payload": "/multiple_devices",
+    }
+
+
+def test_a_message_in_another_language_is_answered_in_both(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("mailbox_full", "у меня не работает почта", slots={"language": "bg"})
+    tracker.latest_message["writing_form"] = "other"
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert "I speak Bulgarian and English" in message["text"]
+    assert "Говоря български и английски" in message["text"]
+    assert kb.phone in message["text"]
+
+
+def test_imap_steps_save_before_they_delete(kb: KnowledgeBase) -> None:
+    message, _ = answer_events(
+        "mailbox_full", slots={"language": "bg"}, entities=[{"entity": "protocol", "value": "imap"}]
+    )
+    text = message["text"]
+    archive = text.index(kb.statements["advice.archive_locally"]["bg"][1:])
+    assert archive < text.index(kb.statements["advice.empty_trash"]["bg"][1:])
+    assert archive < text.index(kb.statements["advice.clear_sent"]["bg"][1:])
+    assert "изтрива и тези писма" in text
+
+
+def test_setup_answer_names_the_settings_article_once(kb: KnowledgeBase) -> None:
+    message, _ = answer_events(
+        "setup_email_client",
+        slots={"language": "bg"},
+        entities=[{"entity": "email_client", "value": "outlook"}],
+    )
+    title = kb.articles["email_settings"]["title"]["bg"]
+    assert message["text"].count(title) == 1
+    assert message["text"].count(kb.article_url("email_settings")) == 1
+    assert "портовете" in message["text"]

@@ -355,6 +355,15 @@ def test_suggest_masks_a_password_before_anything_else(stack: AgentStack) -> Non
 
 
 # --- handoffs, transcripts, resolving --------------------------------------------------------
+def test_a_triaged_fault_is_queued_with_the_customers_words(stack: AgentStack) -> None:
+    sender = new_sender("fault")
+    stack.ask("пощата не работи", sender)
+    stack.ask("не мога да изпращам, пише 550 relay denied", sender)
+    [item] = [i for i in stack.api("handoffs")["handoffs"] if i["sender_id"] == sender]
+    assert item["reason"] == "fault"
+    assert item["summary"] == "пощата не работи / не мога да изпращам, пише 550 relay denied"
+
+
 def test_a_handed_over_conversation_is_queued_with_its_transcript(
     stack: AgentStack, kb: KnowledgeBase
 ) -> None:

@@ -328,6 +328,13 @@ def test_password_is_masked_and_the_customer_warned(stack: Stack, context: Brows
     said = [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
     assert said == [f"паролата ми е {MASK}"]  # what Rasa stored: the secret masked
     assert "Kotka123" not in tracker.text
+    # The customer's own bubble shows what the server kept, and the browser never stored more.
+    expect(page.locator(".bubble.user").last).to_have_text(f"Вие: паролата ми е {MASK}")
+    assert "Kotka123" not in page.evaluate("() => JSON.stringify(localStorage)")
+    page.reload()
+    open_widget(page)
+    expect(page.locator(".bubble.user").last).to_have_text(f"Вие: паролата ми е {MASK}")
+    assert "Kotka123" not in page.evaluate("() => JSON.stringify(localStorage)")
 
 
 def test_mobile_layout(stack: Stack, browser: Browser) -> None:

@@ -7,11 +7,13 @@
     GET  /agent/api/handoffs                      handed-over conversations, newest first
     GET  /agent/api/conversations/<sender_id>     the transcript with the bot's understanding
     POST /agent/api/conversations/<sender_id>/resolve
+    POST /agent/api/conversations/<sender_id>/erase  delete everything stored about the sender
     GET  /agent/api/analytics[.csv]?days=N        volumes, containment, fallback rate, ...
 
 Unauthenticated: API calls get 401, pages a redirect to the login form; nothing else. POSTs
 must pass the Origin check (the session cookie is SameSite=Strict as well).
-docs/agent-api.md documents the API.
+docs/agent-api.md documents the API. `AgentApp.from_env` (the web server's app) also starts
+the daily retention of bot/retention.py: this process owns the agent tables.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from bot.agent.auth import (
 )
 from bot.agent.store import QUEUE_TYPES, StoreConfigError, TrackerDatabase
 from bot.agent.suggest import NluUnavailable, Parser, RasaHttpNlu, suggest
+from bot.retention import RetentionScheduler, erase, start_scheduler
 from bot.settings import PROJECT_DIR
 
 logger = logging.getLogger(__name__)
@@ -158,13 +161,19 @@ class AgentApp:
         self.secure_cookie = secure_cookie
         self.static_dir = static_dir
         self.throttle = Throttle()
+        self.retention: RetentionScheduler | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> AgentApp:
+    def from_env(cls, env: Mapping[str, str] = os.environ, retention: bool = True) -> AgentApp:
+        """The web server's app; with `retention`, RETENTION_DAYS runs now and daily in this process."""
         credentials = Credentials.from_env(env)
         sessions = Sessions.from_env(credentials, env) if credentials else None
         secure = env.get("AGENT_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
-        return cls(credentials, sessions, secure_cookie=secure)
+        app = cls(credentials, sessions, secure_cookie=secure)
+        if retention:
+            # Whether or not the agent area is configured: retention is not an agent feature.
+            app.retention = start_scheduler(app.database, env)
+        return app
 
     def database(self) -> TrackerDatabase:
         if self._database is None:
@@ -291,6 +300,8 @@ class AgentApp:
             return self._only(method, "GET") or self._conversation(route[1])
         if len(route) == 3 and route[0] == "conversations" and route[1] and route[2] == "resolve":
             return self._only(method, "POST") or self._resolve(route[1], agent.user)
+        if len(route) == 3 and route[0] == "conversations" and route[1] and route[2] == "erase":
+            return self._only(method, "POST") or self._erase(route[1], agent.user)
         return error(404, "not found")
 
     def _suggest(self, text: str) -> Response:
@@ -339,6 +350,16 @@ class AgentApp:
                 "resolved_by": resolution.resolved_by,
             },
         )
+
+    def _erase(self, sender_id: str, agent: str) -> Response:
+        erased = erase(self.database(), sender_id)
+        if erased is None:
+            return error(404, "no such conversation")
+        # No sender id in the log: the erased conversation leaves no trace here either.
+        counts = (erased.events, erased.agent_rows)
+        logger.warning("agent %s erased a conversation: %d events, %d agent records", agent, *counts)
+        payload = {"sender_id": sender_id, "erased": True, "events": erased.events}
+        return json_response(200, payload | {"agent_records": erased.agent_rows})
 
     def _analytics(self, days: str, route: str) -> Response:
         since: float | None = None

@@ -21,6 +21,8 @@ from bot.agent.store import Event, Resolution
 from bot.privacy import redact
 
 FALLBACK_INTENT = "nlu_fallback"
+# Messages the bot did not answer from the articles: unsure, or declined as out of scope.
+NOT_ANSWERED = (FALLBACK_INTENT, "out_of_scope")
 LOW_CONFIDENCE = 0.5
 TOP_UNANSWERED = 20
 UNKNOWN = "unknown"
@@ -79,6 +81,7 @@ class Conversation:
     last_at: float = 0.0
     user_messages: int = 0
     handoffs: list[Handoff] = field(default_factory=list)
+    summary: str | None = None  # the customer's words about a fault (handoff_summary slot)
 
 
 def conversations(events: Iterable[Event]) -> dict[str, Conversation]:
@@ -100,6 +103,8 @@ def conversations(events: Iterable[Event]) -> dict[str, Conversation]:
             name, value = event.data.get("name"), event.data.get("value")
             if name == "language" and value:
                 conversation.language = str(value)
+            elif name == "handoff_summary" and value:
+                conversation.summary = redact(str(value))[0]
     return {sender: c for sender, c in found.items() if c.user_messages}
 
 
@@ -118,6 +123,7 @@ def handoff_queue(events: Iterable[Event], resolutions: Mapping[str, Resolution]
                 "channel": conversation.channel,
                 "language": conversation.language,
                 "reason": latest.reason,
+                "summary": conversation.summary,
                 "time": iso(latest.at),
                 "timestamp": latest.at,
                 "handoffs": len(conversation.handoffs),
@@ -207,7 +213,7 @@ def analytics(events: Iterable[Event], since: float | None = None) -> dict[str, 
         name, confidence = understanding(event)
         intents[name or UNKNOWN] += 1
         fallbacks += name == FALLBACK_INTENT
-        if name == FALLBACK_INTENT or confidence is None or confidence < LOW_CONFIDENCE:
+        if name in NOT_ANSWERED or confidence is None or confidence < LOW_CONFIDENCE:
             low += 1
             text = customer_text(event)
             key = _normalise(text)

@@ -2,9 +2,11 @@
 
 The `tracker_store` section of RASA_ENDPOINTS (default endpoints.yml, `${VAR}` filled from the
 environment) names the database: the SQLite file TRACKER_DB, or PostgreSQL with
-endpoints.scaled.yml. Rasa's `events` table is only ever read, over a read-only connection
-(SQLite `mode=ro`, PostgreSQL read-only transactions). The one table written is this
-module's own `agent_resolved` (which handed-over conversations an agent has dealt with).
+endpoints.scaled.yml. The agent views read Rasa's `events` table over a read-only
+connection (SQLite `mode=ro`, PostgreSQL read-only transactions). The tables written are
+this module's own AGENT_TABLES (`agent_resolved`: which handed-over conversations an agent
+has dealt with) and, only to delete whole conversations (erasure and retention,
+bot/retention.py), `events`: `erase` and `idle_senders` below.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ RESOLVED = sa.Table(
     sa.Column("resolved_at", sa.Float, nullable=False),
     sa.Column("resolved_by", sa.String(255), nullable=False),
 )
+# Every table the agent tools keep about a conversation, each keyed by `sender_id`: erasing
+# a conversation or expiring it (bot/retention.py) deletes its rows from all of them.
+AGENT_TABLES = (RESOLVED,)
+ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
 SLOTS = ("language", "handoff_reason")
 ALL_TYPES = ("user", "bot", "slot", "session_started")
@@ -72,6 +78,15 @@ class Event:
 class Resolution:
     resolved_at: float
     resolved_by: str
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What `TrackerDatabase.erase` deleted."""
+
+    conversations: int  # sender ids that had any row
+    events: int  # rows of Rasa's `events`
+    agent_rows: int  # rows of AGENT_TABLES
 
 
 def _substitute(value: Any, env: Mapping[str, str]) -> Any:
@@ -140,7 +155,7 @@ class TrackerDatabase:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
-    def _exists(self) -> bool:
+    def exists(self) -> bool:
         """False only for an SQLite file Rasa has not created yet (nothing to read)."""
         return not self.is_sqlite or Path(self.url.database or "").is_file()
 
@@ -162,6 +177,8 @@ class TrackerDatabase:
         if self._writer is None:
             if self.is_sqlite:
                 self._writer = sa.create_engine(self.url, connect_args={"timeout": 10}, poolclass=NullPool)
+                # Deleted rows are overwritten with zeros, not left in the file's free pages.
+                sa.event.listen(self._writer, "connect", _sqlite_secure_delete)
             else:
                 self._writer = sa.create_engine(self.url, pool_pre_ping=True)
         return self._writer
@@ -174,7 +191,7 @@ class TrackerDatabase:
         since: float | None = None,
     ) -> list[Event]:
         """Events in the order Rasa stored them; of the slots, only SLOTS."""
-        if not self._exists():
+        if not self.exists():
             return []
         types = list(types)
         query = sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
@@ -193,7 +210,7 @@ class TrackerDatabase:
         return [Event(row.sender_id, row.type_name, row.timestamp or 0.0, _json(row.data)) for row in rows]
 
     def has_conversation(self, sender_id: str) -> bool:
-        if not self._exists():
+        if not self.exists():
             return False
         query = sa.select(EVENTS.c.id).where(EVENTS.c.sender_id == sender_id).limit(1)
         with self.reader().connect() as connection:
@@ -201,9 +218,78 @@ class TrackerDatabase:
                 return False
             return connection.execute(query).first() is not None
 
+    # -- deleting whole conversations (bot/retention.py) ------------------------------------------
+    def idle_senders(self, before: float) -> list[str]:
+        """Sender ids whose latest event is older than `before` (an event without a time is old)."""
+        if not self.exists():
+            return []
+        latest = sa.func.max(sa.func.coalesce(EVENTS.c.timestamp, 0.0))
+        query = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(latest < before)
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return []
+            return [sender for (sender,) in connection.execute(query.order_by(EVENTS.c.sender_id))]
+
+    def erase(self, sender_ids: Iterable[str], before: float | None = None) -> Erased:
+        """Delete the conversations' rows from `events` and from every agent table.
+
+        With `before` (retention), only events older than that go: a message that arrives
+        while a conversation is being expired survives it. One transaction per batch."""
+        senders = list(dict.fromkeys(sender_ids))
+        if not senders or not self.exists():
+            return Erased(0, 0, 0)
+        conversations = events = agent_rows = 0
+        with self.writer().connect() as connection:
+            inspector = sa.inspect(connection)
+            tables = [t for t in (EVENTS, *AGENT_TABLES) if inspector.has_table(t.name)]
+            for start in range(0, len(senders), ERASE_BATCH):
+                batch = senders[start : start + ERASE_BATCH]
+                found: set[str] = set()
+                with connection.begin():
+                    for table in tables:
+                        condition = table.c.sender_id.in_(batch)
+                        if table is EVENTS and before is not None:
+                            condition &= sa.or_(EVENTS.c.timestamp < before, EVENTS.c.timestamp.is_(None))
+                        found.update(
+                            s for (s,) in connection.execute(sa.select(table.c.sender_id).where(condition))
+                        )
+                        deleted = connection.execute(sa.delete(table).where(condition)).rowcount
+                        if table is EVENTS:
+                            events += deleted
+                        else:
+                            agent_rows += deleted
+                conversations += len(found)
+        return Erased(conversations, events, agent_rows)
+
+    def orphaned_agent_senders(self, before: float) -> list[str]:
+        """Senders with agent rows older than `before` and no events left (their erasure's leftovers)."""
+        if not self.exists():
+            return []
+        with self.reader().connect() as connection:
+            inspector = sa.inspect(connection)
+            if not inspector.has_table(RESOLVED.name):
+                return []
+            query = sa.select(RESOLVED.c.sender_id).where(RESOLVED.c.resolved_at < before)
+            if inspector.has_table(EVENTS.name):
+                has_events = sa.select(EVENTS.c.id).where(EVENTS.c.sender_id == RESOLVED.c.sender_id)
+                query = query.where(~has_events.exists())
+            return [sender for (sender,) in connection.execute(query)]
+
+    def knows(self, sender_id: str) -> bool:
+        """Whether anything is stored about the sender: events or agent rows."""
+        if not self.exists():
+            return False
+        with self.reader().connect() as connection:
+            inspector = sa.inspect(connection)
+            for table in (EVENTS, *AGENT_TABLES):
+                query = sa.select(table.c.sender_id).where(table.c.sender_id == sender_id).limit(1)
+                if inspector.has_table(table.name) and connection.execute(query).first() is not None:
+                    return True
+        return False
+
     # -- the agents' own table -----------------------------------------------------------------
     def resolutions(self) -> dict[str, Resolution]:
-        if not self._exists():
+        if not self.exists():
             return {}
         with self.reader().connect() as connection:
             if not sa.inspect(connection).has_table(RESOLVED.name):
@@ -226,6 +312,10 @@ class TrackerDatabase:
             if updated.rowcount == 0:
                 connection.execute(sa.insert(RESOLVED).values(sender_id=sender_id, **values))
         return resolution
+
+
+def _sqlite_secure_delete(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
 def _json(data: str | None) -> dict[str, Any]:

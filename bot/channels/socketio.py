@@ -35,6 +35,10 @@ from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import MAX_SENDER_CHARS, prepare_text
 from bot.settings import default_origins
 
+# Sent to the widget for every message it numbered (`message_id`), before the bot answers.
+USER_ACK_EVENT = "user_uttered_ack"
+MAX_MESSAGE_ID = 64
+
 logger = logging.getLogger(__name__)
 
 
@@ -101,6 +105,20 @@ class CorsSocketIOInput(SocketIOInput):
             metadata = data.get(self.metadata_key)
             output = SocketIOOutput(sio, self.bot_message_evt)  # emits to the room `sender`
             text, had_password = prepare_text(data["message"])
+            # The widget keeps a message out of its stored history until this says what the
+            # server kept of it: with a password, the masked text replaces the bubble.
+            message_id = data.get("message_id")
+            if isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID:
+                await sio.emit(
+                    USER_ACK_EVENT,
+                    {
+                        "message_id": message_id,
+                        "masked": had_password,
+                        "text": text if had_password else None,
+                    },
+                    room=sender,
+                    namespace=namespace,
+                )
             if not text:  # blank or control characters only
                 await output.send_text_message(sender, channel_text("empty", "bg"))
                 return

@@ -4,6 +4,10 @@ Every callback must carry X-Viber-Content-Signature: the hex HMAC-SHA256 of the 
 keyed with the auth token, compared in constant time; anything else gets 403 and is not
 processed. Replies go out through send_message, with a keyboard for buttons.
 
+Viber can deliver a callback again; each `message_token` is handled once (bot/channels/dedupe.py,
+shared by all replicas) and a repeat gets a 200 and nothing else. A user greeted by the
+`conversation_started` welcome is not greeted again by the `subscribed` that follows.
+
 Configuration (env / .env): VIBER_AUTH_TOKEN (the channel is on when it is set),
 VIBER_BOT_NAME, VIBER_WEBHOOK_URL, VIBER_API_URL.
 """
@@ -23,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.adapters.viber_api import DEFAULT_API_URL, ViberApi
+from bot.channels import dedupe
 from bot.channels.common import (
     MessengerOutput,
     as_text,
@@ -41,6 +46,9 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 # Events that need no answer beyond 200.
 ACKNOWLEDGED = {"webhook", "delivered", "seen", "failed", "unsubscribed", "client_status"}
+# Events that are answered, each once per message_token (delivered/seen/failed carry the
+# token of *our* message, so they are never deduplicated: they are only acknowledged).
+ANSWERED = ("message", "conversation_started", "subscribed")
 
 
 def signature(body: bytes, auth_token: str) -> str:
@@ -55,6 +63,8 @@ class ViberInput(InputChannel):
     def __init__(self, auth_token: str | None, bot_name: str, api_url: str) -> None:
         self.auth_token = auth_token
         self.api = ViberApi(auth_token or "", bot_name, api_url)
+        # Names this bot in the delivery keys without putting its token there.
+        self.bot_key = hashlib.sha256((auth_token or "").encode()).hexdigest()[:16]
 
     @classmethod
     def name(cls) -> str:
@@ -99,17 +109,39 @@ class ViberInput(InputChannel):
 
         return hook
 
+    async def first_delivery(self, event: dict[str, Any]) -> bool:
+        """False when this callback (event and message_token) was already handled."""
+        kind, token = event.get("event"), event.get("message_token")
+        if kind not in ANSWERED:
+            return True
+        usable = (isinstance(token, int) and not isinstance(token, bool) and abs(token) < 2**63) or (
+            isinstance(token, str) and 0 < len(token) <= 128
+        )
+        if not usable:
+            return True  # nothing to recognise a repeat by
+        if await dedupe.first_time(f"viber:{self.bot_key}:{kind}:{token}"):
+            return True
+        logger.info("viber: %s %s was delivered again; ignored", kind, token)
+        return False
+
+    def _greeted_key(self, user_id: str) -> str:
+        return f"viber:{self.bot_key}:greeted:{user_id}"
+
     async def handle_event(
         self, event: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> dict[str, Any] | None:
         kind = event.get("event")
         if kind in ACKNOWLEDGED:
             return None
+        if not await self.first_delivery(event):
+            return None
         user = event.get("user") if kind in ("conversation_started", "subscribed") else event.get("sender")
         user = user if isinstance(user, dict) else {}
         user_id = as_text(user.get("id"))
         language = client_language(as_text(user.get("language")))
         if kind == "conversation_started":
+            if user_id:  # the `subscribed` that usually follows must not greet again
+                await dedupe.first_time(self._greeted_key(user_id))
             # Viber shows the webhook's response body as the welcome message.
             welcome = default_knowledge().answer("greet", language)
             return self.api.message(welcome.text, welcome.buttons_as_dicts())
@@ -117,6 +149,8 @@ class ViberInput(InputChannel):
             return None
         output = self.get_output_channel()
         if kind == "subscribed":
+            if not await dedupe.first_time(self._greeted_key(user_id)):
+                return None  # welcomed by conversation_started a moment ago
             text = greet_payload(language)
         elif kind == "message":
             message = event.get("message") if isinstance(event.get("message"), dict) else {}

@@ -2,7 +2,10 @@
 
 It runs first in the pipeline. It sets the message attribute `writing_form` (bg, bg_latn, en)
 for the tokenizer, adds it to the parse result, and emits a `language` entity (bg or en) that
-fills the `language` slot. An undecided message emits nothing, so the slot keeps its value.
+fills the `language` slot. An undecided message emits nothing, so the slot keeps its value,
+unless the conversation has no language yet: then a guess ("mailbx ful" is English) decides.
+Rasa hands a component its `tracker` when `process` asks for one (the recipe wires the
+conversation in by the parameter's name); without a conversation (`/model/parse`) it is empty.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.langid import detect_writing_form, reply_language
+from bot.langid import detect_writing_form, guess_writing_form, reply_language
 
 WRITING_FORM = "writing_form"
 LANGUAGE_ENTITY = "language"
@@ -54,11 +58,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
                 example.set(WRITING_FORM, detect_writing_form(example.get(TEXT)))
         return training_data
 
-    def process(self, messages: list[Message]) -> list[Message]:
+    def process(self, messages: list[Message], tracker: DialogueStateTracker | None = None) -> list[Message]:
+        language_known = bool(tracker and tracker.get_slot(LANGUAGE_ENTITY))
         for message in messages:
-            form = detect_writing_form(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            form = detect_writing_form(text)
             message.set(WRITING_FORM, form, add_to_output=True)
             language = reply_language(form)
+            if form is None and not language_known:
+                language = reply_language(guess_writing_form(text))
             if language:
                 entity = {
                     "entity": LANGUAGE_ENTITY,

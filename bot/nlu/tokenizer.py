@@ -4,6 +4,8 @@
   that `LanguageDetector` set.
 - Latin-script Bulgarian words are transliterated to Cyrillic, so "pulna kutiq" and
   "пълна кутия" share features (protocol and product names stay as they are).
+- Markup, links, e-mail addresses and phone numbers make no tokens: in a long message with a
+  signature they would only add noise to the real ask.
 - Each token's lemma is a Bulgarian lemma (simplemma) or an English one (spaCy's lookup
   table), which the word-level featurizer uses.
 
@@ -28,7 +30,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.langid import TECH_WORDS, detect_writing_form
+from bot.langid import NOISE, TECH_WORDS, detect_writing_form
 from bot.nlu.language_detector import WRITING_FORM
 from bot.translit import latin_word_to_cyrillic
 from bot.vocabulary import default_vocabulary
@@ -111,11 +113,14 @@ class BilingualTokenizer(Tokenizer):
         form = self._form(message, text) if attribute == TEXT else None
         nlp = _spacy("en" if form == "en" else "bg")
         doc = nlp(text) if form == "en" else nlp.make_doc(text)
+        noise = [m.span() for m in NOISE.finditer(text)] if attribute == TEXT else []
         tokens: list[Token] = []
         for sp in doc:
             surface = sp.text
             if not _HAS_LETTER.search(surface) and _EMOJI_OR_SYMBOL.match(surface):
                 continue  # punctuation and emoji carry no meaning for intents
+            if any(start <= sp.idx < end for start, end in noise):
+                continue
             norm = surface.lower()
             if form == "en":
                 lemma = sp.lemma_.lower() if self.lemmatize and sp.lemma_ else norm

@@ -1,4 +1,4 @@
-// The agent page: Suggest, Handoffs (with transcripts) and Analytics over /agent/api/.
+// The agent page: Suggest, Handoffs (with transcripts, resolve, erase) and Analytics over /agent/api/.
 // Every piece of data becomes DOM through textContent / text nodes, never through HTML:
 // customer messages show literally, whatever they contain.
 "use strict";
@@ -6,7 +6,11 @@
 (() => {
   const VIEWS = ["suggest", "handoffs", "conversation", "analytics"];
   const LANGUAGES = { bg: "Български", en: "English" };
-  const REASONS = { requested: "Asked for a person", repeated_failure: "Bot did not understand" };
+  const REASONS = {
+    requested: "Asked for a person",
+    repeated_failure: "Bot did not understand",
+    fault: "Fault the bot cannot fix",
+  };
   const SVG = "http://www.w3.org/2000/svg";
   const $ = (id) => document.getElementById(id);
 
@@ -209,7 +213,12 @@
             el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
             el("td", { text: item.channel }),
             el("td", { text: item.language }),
-            el("td", { text: REASONS[item.reason] || item.reason }),
+            el(
+              "td",
+              {},
+              REASONS[item.reason] || item.reason,
+              ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
+            ),
             el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
           ),
         ),
@@ -230,6 +239,7 @@
     $("conversation-meta").replaceChildren();
     $("transcript").replaceChildren();
     $("resolve-button").disabled = true;
+    eraseButton().disabled = true;
     status("conversation-status", "Loading…");
     try {
       const conversation = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}`);
@@ -252,6 +262,7 @@
     ];
     $("conversation-meta").replaceChildren(...meta.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
     $("resolve-button").disabled = !handoff || handoff.resolved;
+    eraseButton().disabled = false;
     $("transcript").replaceChildren(...conversation.messages.map(renderMessage));
   }
 
@@ -290,6 +301,46 @@
     } catch (error) {
       status("conversation-status", error.message, true);
       $("resolve-button").disabled = false;
+    }
+  }
+
+  // GDPR erasure: the button sits next to "Mark resolved" (created here: the page shell is
+  // bot/agent/pages.py). Everything stored about the customer goes, after a confirmation.
+  function eraseButton() {
+    let button = $("erase-button");
+    if (!button) {
+      button = el("button", {
+        type: "button",
+        id: "erase-button",
+        class: "danger",
+        text: "Erase conversation",
+        title: "Delete everything stored about this customer (erasure request)",
+        disabled: true,
+      });
+      $("resolve-button").after(" ", button);
+    }
+    return button;
+  }
+
+  async function eraseCurrent() {
+    const senderId = current;
+    if (!senderId) return;
+    const question =
+      `Erase conversation ${senderId}?\n\n` +
+      "Every message, reply, handoff and resolution stored for this customer is deleted for good.";
+    if (!window.confirm(question)) return;
+    eraseButton().disabled = true;
+    $("resolve-button").disabled = true;
+    status("conversation-status", "Erasing…");
+    try {
+      const result = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}/erase`, { method: "POST" });
+      if (current !== senderId) return;
+      $("conversation-meta").replaceChildren();
+      $("transcript").replaceChildren();
+      status("conversation-status", `Conversation erased: ${result.events} events and ${result.agent_records} agent records deleted.`);
+    } catch (error) {
+      status("conversation-status", error.message, true);
+      eraseButton().disabled = false;
     }
   }
 
@@ -406,6 +457,7 @@
     $("handoffs-refresh").addEventListener("click", loadHandoffs);
     $("handoffs-open-only").addEventListener("change", loadHandoffs);
     $("resolve-button").addEventListener("click", resolveCurrent);
+    eraseButton().addEventListener("click", eraseCurrent);
     $("analytics-days").addEventListener("change", loadAnalytics);
     window.addEventListener("hashchange", route);
     route();

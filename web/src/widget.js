@@ -57,7 +57,9 @@ function storage(key) {
     },
     save(state) {
       try {
-        window.localStorage.setItem(key, JSON.stringify({ ...state, history: state.history.slice(-MAX_HISTORY) }));
+        // A message the server has not acknowledged yet may hold a password it will mask.
+        const history = state.history.filter((m) => !m.pending).slice(-MAX_HISTORY);
+        window.localStorage.setItem(key, JSON.stringify({ ...state, history }));
       } catch {
         // private mode / quota: the widget still works, it just forgets on reload
       }
@@ -239,12 +241,33 @@ function mount(config) {
     body.scrollTop = body.scrollHeight;
   }
 
+  const userBubbles = new Map(); // message id -> the text node of its bubble, until acknowledged
+
   function renderMessage(message) {
     const bubble = h('div', { class: `bubble ${message.from}` });
     bubble.append(h('span', { class: 'sr-only', text: `${t(message.from === 'user' ? 'you' : 'bot')}: ` }));
     if (message.from === 'bot') appendLinkified(bubble, message.text, t('newTab'));
-    else bubble.append(message.text);
+    else {
+      const text = document.createTextNode(message.text);
+      bubble.append(text);
+      if (message.pending) userBubbles.set(message.id, text);
+    }
     log.append(h('div', { class: `row ${message.from}` }, bubble));
+  }
+
+  /** The server kept the message (masked, if it held a password): show and store that. */
+  function onUserAck(data) {
+    if (!data || typeof data.message_id !== 'string') return;
+    const message = state.history.find((m) => m.id === data.message_id);
+    if (!message) return;
+    if (data.masked && typeof data.text === 'string') {
+      message.text = data.text;
+      const node = userBubbles.get(message.id);
+      if (node) node.textContent = data.text;
+    }
+    delete message.pending;
+    userBubbles.delete(message.id);
+    save();
   }
 
   /** Quick replies of the latest message, if it is the bot's; older ones are spent. */
@@ -277,17 +300,19 @@ function mount(config) {
     }
   }
 
-  function deliver(message) {
+  function deliver(message, messageId) {
     showTyping(true);
-    if (ready) socket.emit('user_uttered', { message, session_id: state.sessionId });
-    else outbox.push(message);
+    const data = { message, message_id: messageId };
+    if (ready) socket.emit('user_uttered', { ...data, session_id: state.sessionId });
+    else outbox.push(data);
     connect();
   }
 
   /** The user's turn: `shown` goes into the transcript, `message` (text or payload) to Rasa. */
   function sendUser(shown, message) {
-    addMessage({ from: 'user', text: shown, buttons: [] });
-    deliver(message);
+    const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    addMessage({ from: 'user', text: shown, buttons: [], id, pending: true });
+    deliver(message, id);
     input.focus();
   }
 
@@ -328,9 +353,10 @@ function mount(config) {
       ready = true;
       everConnected = true;
       setStatus(null);
-      while (outbox.length) socket.emit('user_uttered', { message: outbox.shift(), session_id: state.sessionId });
+      while (outbox.length) socket.emit('user_uttered', { ...outbox.shift(), session_id: state.sessionId });
     });
     socket.on('bot_uttered', onBotMessage);
+    socket.on('user_uttered_ack', onUserAck);
     const lost = () => {
       ready = false;
       setStatus(everConnected ? 'reconnecting' : 'connecting');
