@@ -29,10 +29,11 @@ REPLY_LANGUAGE: dict[str, str] = {"bg": "bg", "bg_latn": "bg", "en": "en"}
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[a-z]")
-# What is not language: markup, links, e-mail addresses, phone and other long numbers.
+# What is not language: markup, links, e-mail addresses, phone and other long numbers, and
+# the masks bot/privacy.py puts in their place ([***], [email], [phone]).
 NOISE = re.compile(
     r"<[^>]{0,500}>|&[a-z]+;|\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\+?\d(?:[\s().\-/]?\d){6,}",
+    r"|\+?\d(?:[\s().\-/]?\d){6,}|\[(?:\*\*\*|email|phone)\]",
     re.IGNORECASE,
 )
 # Letters Bulgarian does not have, and frequent Russian and German words Bulgarian and

@@ -18,13 +18,21 @@ Three rules find a secret (tests/fixtures/credentials.yml measures them on real 
    In any message, a token that mixes upper and lower case, digits and symbols ("Tea2024!!").
 
 An ordinary sentence about passwords ("паролата ми е грешна", "password reset") has no such
-token and is left alone. E-mail addresses are never masked: agents need them.
+token and is left alone. E-mail addresses are not secrets: agents need them.
+
+Contact details (e-mail addresses, phone numbers) are a second, weaker class: they stay in the
+conversation for the agents, but `mask_contacts` hides them in log files (every log record of
+a process that called `mask_logs`) and in analytics; MASK_CONTACTS=1 in `.env` hides them in
+the tracker store too (the channels apply it with the password mask).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from functools import lru_cache
+from typing import Any
 
 from simplemma import is_known
 
@@ -283,3 +291,65 @@ def redact(text: str) -> tuple[str, bool]:
     for begin, end in reversed(spans):
         text = text[:begin] + MASK + text[end:]
     return text, bool(spans)
+
+
+# --- contact details --------------------------------------------------------------------------
+EMAIL_MASK, PHONE_MASK = "[email]", "[phone]"
+# A phone number as Bulgarians write it: +359 88 812 3456, 0888 123 456, (02) 987-65-43,
+# 0888123456. At least eight digits, starting with + or 0, so that ports (993), years,
+# error codes (0x800CCC0E) and order numbers without a leading 0 stay.
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?0?\d{1,4}\)?(?:[ .\-/]?\d){6,12}(?![\w])")
+
+
+_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2,4}")
+
+
+def _phone_shaped(match: re.Match[str]) -> bool:
+    number = match.group()
+    digits = sum(ch.isdigit() for ch in number)
+    return 8 <= digits <= 15 and number.lstrip("(")[:1] in "+0" and not _DATE.fullmatch(number)
+
+
+def mask_contacts(text: str) -> str:
+    """E-mail addresses and phone numbers replaced by [email] and [phone]."""
+    text = EMAIL.sub(EMAIL_MASK, text)
+    return PHONE.sub(lambda m: PHONE_MASK if _phone_shaped(m) else m.group(), text)
+
+
+def contacts_masked_in_store() -> bool:
+    """MASK_CONTACTS=1: the tracker store keeps no e-mail address or phone number either."""
+    return os.environ.get("MASK_CONTACTS", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def mask_message(text: str) -> tuple[str, bool]:
+    """What a channel passes on to Rasa: passwords masked (and the flag for the warning),
+    contact details too when MASK_CONTACTS is set."""
+    text, found = redact(text)
+    return (mask_contacts(text) if contacts_masked_in_store() else text), found
+
+
+def mask_logs() -> None:
+    """Mask contact details in every log record this process writes (passwords are masked
+    before any message reaches the code that logs it).
+
+    A record factory, not a handler filter: Rasa, Sanic and the libraries each install their
+    own handlers (coloredlogs, access logs), and a factory sees every record before any of
+    them. Only records of an enabled level are built, so a quiet log costs nothing.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "masks_contacts", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: let logging report it as it would
+            return record
+        masked = mask_contacts(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return record
+
+    factory.masks_contacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

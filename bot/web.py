@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bot.agent.app import MAX_BODY_BYTES, AgentApp, Request, is_agent_path
+from bot.privacy import mask_contacts, mask_logs
 from bot.settings import PROJECT_DIR, load_env
 
 logger = logging.getLogger(__name__)
@@ -121,7 +122,8 @@ class Handler(BaseHTTPRequestHandler):
         line = self.requestline
         if is_agent_path(self.path):
             line = f"{self.command} {urlsplit(self.path).path} {self.request_version}"
-        self.log_message('"%s" %s %s', line, str(code), str(size))
+        # http.server writes to stderr itself, past the logging record factory of mask_logs.
+        self.log_message('"%s" %s %s', mask_contacts(line), str(code), str(size))
 
     def respond(self, with_body: bool) -> None:
         if is_agent_path(self.path):
@@ -154,6 +156,7 @@ def serve(port: int) -> None:
 
 def main() -> int:
     load_env()
+    mask_logs()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
         serve(int(os.environ["WEB_PORT"]))
     return 0

@@ -88,7 +88,11 @@ class LiveAssistant:
 
 
 API_TOKEN = "test-api-token"
-TELEGRAM = {"TELEGRAM_BOT_TOKEN": "123:test-token", "TELEGRAM_SECRET_TOKEN": "telegram-secret"}
+TELEGRAM = {
+    "TELEGRAM_BOT_TOKEN": "123:test-token",
+    "TELEGRAM_SECRET_TOKEN": "telegram-secret",
+    "TELEGRAM_BOT_USERNAME": "TeaSupportBot",
+}
 VIBER = {"VIBER_AUTH_TOKEN": "viber-test-token", "VIBER_BOT_NAME": "TEA"}
 
 

@@ -468,6 +468,22 @@ def test_a_customers_password_never_reaches_an_agent(stack: AgentStack) -> None:
     assert said[:2] == [f"паролата ми е {MASK}", f"my password is {MASK}"]
 
 
+def test_contact_details_reach_the_agent_but_not_the_analytics_or_the_logs(stack: AgentStack) -> None:
+    sender = new_sender("contacts")
+    # Out of scope, so "unanswered": the analytics would show the message itself.
+    text = "fakturata mi za hostinga ne e dosha, pishete na maria.k@firma-test.bg ili 0887 654 321"
+    stack.ask(text, sender)
+    said = [m["text"] for m in stack.api(f"conversations/{sender}")["messages"] if m["type"] == "user"]
+    assert said == [text]  # the agent needs them to help
+    masked = "fakturata mi za hostinga ne e dosha, pishete na [email] ili [phone]"
+    unanswered = [item["text"] for item in stack.api("analytics")["unanswered"]]
+    assert masked in unanswered
+    csv_text = stack.get("/agent/api/analytics.csv").text
+    assert masked in csv_text
+    for body in (json.dumps(unanswered, ensure_ascii=False), csv_text, stack.web_log.read_text()):
+        assert "maria.k@firma-test.bg" not in body and "0887 654 321" not in body
+
+
 # --- analytics --------------------------------------------------------------------------------
 @dataclass
 class Sent:

@@ -6,7 +6,9 @@ your password" warning in the customer's language, and afterwards no secret may 
 the raw bytes of the SQLite tracker store, in any log file, in Rasa's HTTP API tracker or in
 the agent API. The second half runs its own stack with LOG_LEVEL=DEBUG and
 LOG_LEVEL_LIBRARIES=DEBUG, the most Rasa ever logs, plus the agent web app
-(tests/test_agent_api.py's agent_stack), whose API and logs are searched too.
+(tests/test_agent_api.py's agent_stack), whose API and logs are searched too. It also runs
+with MASK_CONTACTS=1: its store, API and agent API keep no e-mail address either, where the
+session's assistant (the default) keeps them for the agents. No log of either keeps one.
 
 A secret is searched for as it is written and as JSON stores it (Rasa's json.dumps escapes
 non-ASCII characters, so a Cyrillic secret would not appear as UTF-8 in the database).
@@ -29,7 +31,7 @@ import requests
 
 from bot.channels.common import channel_text
 from bot.langid import reply_language
-from bot.privacy import MASK
+from bot.privacy import EMAIL_MASK, MASK
 from tests.conftest import API_TOKEN, ARTIFACTS, LiveAssistant, load_fixture
 from tests.test_agent_api import RASA_TOKEN, AgentStack, agent_stack
 
@@ -157,7 +159,7 @@ def check_warnings(sent: list[Sent]) -> None:
     assert wrong_language == {t: lang for t, lang in KNOWN_WRONG_LANGUAGE.items() if t in texts}
 
 
-def check_api_trackers(url: str, token: str, sent: list[Sent]) -> None:
+def check_api_trackers(url: str, token: str, sent: list[Sent], contacts_kept: bool = True) -> None:
     """No secret in any conversation as Rasa's HTTP API returns it; the masked text is there."""
     for s in sent:
         tracker = stored_tracker(url, token, s.sender)
@@ -169,10 +171,10 @@ def check_api_trackers(url: str, token: str, sent: list[Sent]) -> None:
         user_texts = [e.get("text") or "" for e in tracker["events"] if e.get("event") == "user"]
         assert any(MASK in text for text in user_texts), (s.sender, user_texts)
         for kept in s.item.get("keep", []):  # e-mail addresses are not secrets: agents need them
-            assert any(kept in text for text in user_texts), (kept, user_texts)
+            assert any(kept in text for text in user_texts) == contacts_kept, (kept, user_texts)
 
 
-def check_database(tracker_db: Path, sent: list[Sent]) -> None:
+def check_database(tracker_db: Path, sent: list[Sent], contacts_kept: bool = True) -> None:
     files = sorted(tracker_db.parent.glob(tracker_db.name + "*"))  # with -journal / -wal, if any
     assert tracker_db in files
     blob = b"".join(path.read_bytes() for path in files)
@@ -181,12 +183,14 @@ def check_database(tracker_db: Path, sent: list[Sent]) -> None:
     assert found_in(blob, CONTROL_WORDS) == CONTROL_WORDS  # stored JSON-escaped, and found
     for s in sent:  # the search can see what was stored: the senders and the kept addresses are there
         assert s.sender.encode() in blob
-        assert all(kept.encode() in blob for kept in s.item.get("keep", []))
+        assert all((kept.encode() in blob) == contacts_kept for kept in s.item.get("keep", []))
+    assert (EMAIL_MASK.encode() in blob) != contacts_kept
 
 
 def check_logs(logs: list[Path], sent: list[Sent]) -> None:
+    """No secret, and no e-mail address (which the database may keep), in any log file."""
     assert logs
-    secrets = secrets_of(s.item for s in sent)
+    secrets = secrets_of(s.item for s in sent) | {kept for s in sent for kept in s.item.get("keep", [])}
     leaks = {str(path): found_in(path.read_bytes(), secrets) for path in logs}
     assert not {path: hits for path, hits in leaks.items() if hits}
 
@@ -226,7 +230,7 @@ def debug_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentStack
     # Rasa and the libraries under it (Sanic, socket.io, engineio) at their most verbose. The
     # action server does not read LOG_LEVEL (only `rasa run actions --debug`); it only ever
     # receives conversations that are already masked.
-    debug = {"LOG_LEVEL": "DEBUG", "LOG_LEVEL_LIBRARIES": "DEBUG"}
+    debug = {"LOG_LEVEL": "DEBUG", "LOG_LEVEL_LIBRARIES": "DEBUG", "MASK_CONTACTS": "1"}
     with agent_stack(tmp_path_factory.mktemp("credentials"), DEBUG_STACK, debug) as stack:
         yield stack
 
@@ -246,18 +250,19 @@ def test_debug_logs_show_no_secret(debug_stack: AgentStack, debug_sent: list[Sen
     rasa_log = (ARTIFACTS / f"{DEBUG_STACK}-rasa.log").read_bytes()
     # It is a debug log, and it does record the customers' messages: masked, and the control
     # message as it was written.
-    assert b" DEBUG " in rasa_log and MASK.encode() in rasa_log
+    assert b" DEBUG " in rasa_log and MASK.encode() in rasa_log and EMAIL_MASK.encode() in rasa_log
     assert found_in(rasa_log, CONTROL_WORDS) == CONTROL_WORDS
     check_logs(logs, debug_sent)
-    check_database(debug_stack.tracker_db, debug_sent)
-    check_api_trackers(debug_stack.rasa_url, RASA_TOKEN, debug_sent)
+    check_database(debug_stack.tracker_db, debug_sent, contacts_kept=False)
+    check_api_trackers(debug_stack.rasa_url, RASA_TOKEN, debug_sent, contacts_kept=False)
 
 
 def test_no_secret_reaches_the_agent_api(debug_stack: AgentStack, debug_sent: list[Sent]) -> None:
-    secrets = secrets_of(s.item for s in debug_sent)
+    secrets = secrets_of(s.item for s in debug_sent) | {k for s in debug_sent for k in s.item.get("keep", [])}
     for s in debug_sent[1:]:  # after the control message
         conversation = debug_stack.api(f"conversations/{s.sender}")
-        assert not found_in(json.dumps(conversation, ensure_ascii=False), s.item["secrets"])
+        hidden = s.item["secrets"] + s.item.get("keep", [])  # MASK_CONTACTS=1 in this stack
+        assert not found_in(json.dumps(conversation, ensure_ascii=False), hidden)
         said = [m["text"] for m in conversation["messages"] if m["type"] == "user"]
         assert any(MASK in text for text in said), said
     for path in ["handoffs", "analytics"]:

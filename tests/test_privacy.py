@@ -7,6 +7,7 @@ secret); tests/test_credentials_e2e.py sends the same messages through the runni
 from __future__ import annotations
 
 import glob
+import logging
 import re
 import time
 import uuid
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.knowledge import KnowledgeBase
-from bot.privacy import MASK, redact
+from bot.privacy import MASK, mask_contacts, mask_logs, mask_message, redact
 from bot.settings import PROJECT_DIR
 from tests.conftest import LiveAssistant, load_fixture
 
@@ -216,6 +217,76 @@ def test_hostile_input_is_fast(text: str) -> None:
     start = time.perf_counter()
     redact(text)
     assert time.perf_counter() - start < 1.0
+
+
+# --- contact details -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("телефонът ми е 0888 123 456, обадете се", "телефонът ми е [phone], обадете се"),
+        ("call me at +359 888 123 456.", "call me at [phone]."),
+        ("офис (02) 987-65-43 или 0888123456", "офис [phone] или [phone]"),
+        ("pishete na ivan.petrov@firma.bg ili 00359888123456", "pishete na [email] ili [phone]"),
+        ("user: ivan@abv.bg / [***]", "user: [email] / [***]"),
+    ],
+)
+def test_contact_details_are_masked(text: str, expected: str) -> None:
+    assert mask_contacts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMAP е на порт 993, POP3 на 995, SMTP 587 / 465",
+        "грешка 0x800CCC0E от Outlook 2016",
+        "от 03.12.2026 не получавам писма",
+        "поръчка 12345678, сървър 10.0.0.1",
+        "кутията е 2048 MB, пълна на 99%",
+    ],
+)
+def test_numbers_that_are_not_phones_stay(text: str) -> None:
+    assert mask_contacts(text) == text
+
+
+def test_innocent_phones_and_addresses_of_the_corpus_are_masked_for_logs() -> None:
+    """The corpus's messages with a phone or an address keep none of it once masked."""
+    found = [item["text"] for item in WITH_SECRET + INNOCENT if PHONE_OR_EMAIL.search(item["text"])]
+    assert len(found) >= 20
+    for text in found:
+        assert not PHONE_OR_EMAIL.search(mask_contacts(text)), text
+
+
+PHONE_OR_EMAIL = re.compile(r"@[\w-]+\.|(?:\+359|\b0)\s?8\d{2}\s?\d{3}\s?\d{3}")
+
+
+def test_mask_message_masks_contacts_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "паролата за ivan@firma.bg е Tea2024!, телефон 0888 123 456"
+    monkeypatch.delenv("MASK_CONTACTS", raising=False)
+    assert mask_message(text) == (f"паролата за ivan@firma.bg е {MASK}, телефон 0888 123 456", True)
+    monkeypatch.setenv("MASK_CONTACTS", "1")
+    assert mask_message(text) == (f"паролата за [email] е {MASK}, телефон [phone]", True)
+    assert mask_message("кутията ми е пълна") == ("кутията ми е пълна", False)
+
+
+def test_log_records_lose_contact_details(caplog: pytest.LogCaptureFixture) -> None:
+    previous = logging.getLogRecordFactory()
+    try:
+        mask_logs()
+        mask_logs()  # installing twice wraps once
+        caplog.set_level(logging.DEBUG, logger="tea.test")
+        log = logging.getLogger("tea.test")
+        log.debug("Received user message '%s' from %s", "пишете на ivan@abv.bg, 0888 123 456", "s1")
+        log.info("no personal data: %d messages", 3)
+        log.warning({"text": "dict message ivan@abv.bg"})
+        messages = [record.getMessage() for record in caplog.records]
+        assert messages == [
+            "Received user message 'пишете на [email], [phone]' from s1",
+            "no personal data: 3 messages",
+            "{'text': 'dict message [email]'}",
+        ]
+        assert "ivan@abv.bg" not in caplog.text and "0888 123 456" not in caplog.text
+    finally:
+        logging.setLogRecordFactory(previous)
 
 
 @pytest.mark.e2e

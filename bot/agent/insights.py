@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.agent.store import Event, Resolution
-from bot.privacy import redact
+from bot.privacy import mask_contacts, redact
 
 FALLBACK_INTENT = "nlu_fallback"
 # Messages the bot did not answer from the articles: unsure, or declined as out of scope.
@@ -215,7 +215,9 @@ def analytics(events: Iterable[Event], since: float | None = None) -> dict[str, 
         fallbacks += name == FALLBACK_INTENT
         if name in NOT_ANSWERED or confidence is None or confidence < LOW_CONFIDENCE:
             low += 1
-            text = customer_text(event)
+            # Contact details masked: analytics is read by more people than the transcripts
+            # (and the same question from many customers then counts as one).
+            text = mask_contacts(customer_text(event))
             key = _normalise(text)
             if key:
                 missed[key] += 1

@@ -50,7 +50,6 @@ from bot.channels.common import (
 )
 from bot.channels.ratelimit import default_limiter
 from bot.channels.validation import MAX_BODY_BYTES, BadRequest, parse_json_object, prepare_text
-from bot.knowledge import default_knowledge
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -60,22 +59,9 @@ GROUP_TYPES = ("group", "supergroup")
 OVERSIZED_READ_LIMIT = 1024 * 1024
 # `/command` or `/command@botname`, then the rest (a deep link's parameter, ...).
 COMMAND = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)(.*)", re.S)
-# Used while data/knowledge's channel_texts has no `too_long` entry.
-TOO_LONG = {
-    "bg": "Съобщението ви е твърде дълго и не мога да го прочета. Моля, напишете въпроса си по-накратко.",
-    "en": "Your message is too long for me to read. Please send your question in a shorter message.",
-}
-
-
 def chat_of(sender_id: str) -> str:
     """The chat a conversation's replies go to: `<chat>:<user>` in groups, the chat itself else."""
     return sender_id.split(":", 1)[0]
-
-
-def too_long_text(language: str) -> str:
-    if "too_long" in default_knowledge().data.get("channel_texts", {}):
-        return channel_text("too_long", language)
-    return TOO_LONG[language]
 
 
 def _integer(value: Any) -> int | None:
@@ -202,7 +188,7 @@ class TelegramInput(InputChannel):
                 return
         origin = self._origin(message, user)
         if origin is not None and default_limiter().allow(f"telegram:{origin.sender_id}"):
-            await output.send_text_message(origin.sender_id, too_long_text(origin.language))
+            await output.send_text_message(origin.sender_id, channel_text("too_long", origin.language))
 
     async def handle_update(
         self, update: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.privacy import redact
+from bot.privacy import mask_message
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_CHARS = 2000
@@ -41,8 +41,9 @@ def clean_text(text: str) -> str:
 
 
 def prepare_text(text: str) -> tuple[str, bool]:
-    """Clean a customer's message and mask any password in it: (text, password_was_masked)."""
-    return redact(clean_text(text))
+    """Clean a customer's message and mask any password in it (and contact details, when
+    MASK_CONTACTS is set): (text, password_was_masked)."""
+    return mask_message(clean_text(text))
 
 
 def require_string(payload: dict[str, Any], key: str, max_chars: int | None = None) -> str:
