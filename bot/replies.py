@@ -89,6 +89,7 @@ class ReplyReader:
         self.not_an_answer = [key(w) for w in spec["not_an_answer"]]
         self.ordinals = {int(n): {key(w) for w in words} for n, words in spec["ordinals"].items()}
         self.fillers = {key(w) for w in spec["fillers"]}
+        self.position_words = {key(w) for w in spec["position_words"]}
         # Every phrasing of a knowledge-base button, by its payload: both languages' titles
         # and the typed forms listed under `also`.
         self.phrasings: dict[str, set[str]] = {}
@@ -132,10 +133,13 @@ class ReplyReader:
         return None
 
     def _by_position(self, words: list[str], offered: list[Offered]) -> Offered | None:
-        for number, forms in self.ordinals.items():
-            if number <= len(offered) and any(w in forms for w in words):
-                return offered[number - 1]
-        return None
+        """ "the second one", "2", "вариант 2": a position and nothing but a position."""
+        numbers = {n for n, forms in self.ordinals.items() if any(w in forms for w in words)}
+        only_a_position = all(w in self.position_words or _is_ordinal(w, self.ordinals) for w in words)
+        if len(numbers) != 1 or not only_a_position:
+            return None
+        [number] = numbers
+        return offered[number - 1] if number <= len(offered) else None
 
     def _by_protocol(self, text: str, offered: list[Offered]) -> Offered | None:
         named = {m.value for m in self.vocabulary.find(text) if m.entity == "protocol"}
@@ -150,6 +154,10 @@ class ReplyReader:
             b for b in offered if any(f" {said} " in f" {form} " for form in self._forms(b) if form != said)
         ]
         return fits[0] if len(fits) == 1 else None
+
+
+def _is_ordinal(word: str, ordinals: dict[int, set[str]]) -> bool:
+    return any(word in forms for forms in ordinals.values())
 
 
 def _similar(a: str, b: str) -> bool:

@@ -67,6 +67,15 @@ def test_a_new_question_is_not_taken_for_a_button(reader: ReplyReader, kb: Knowl
     assert reader.match('/mailbox_full{"protocol": "imap"}', buttons) is None  # a payload is a payload
 
 
+def test_a_number_inside_a_question_is_not_a_position(reader: ReplyReader, kb: KnowledgeBase) -> None:
+    buttons = offered(kb, "protocol_advantages", "en")
+    assert len(buttons) >= 2
+    assert reader.match("and the disadvantages? ref 2", buttons) is None
+    assert reader.match("what about 2 devices", buttons) is None
+    assert reader.match("option 2", buttons) == buttons[1]
+    assert reader.match("вариант 2", offered(kb, "mailbox_full", "bg")).payload.endswith('"pop3"}')
+
+
 def test_the_protocol_answers_which_protocol_was_asked(reader: ReplyReader, kb: KnowledgeBase) -> None:
     buttons = [Offered(b.title, b.payload) for b in kb.ask_protocol("protocol_disadvantages", "bg").buttons]
     assert reader.match("имап", buttons).payload == '/protocol_disadvantages{"protocol": "imap"}'

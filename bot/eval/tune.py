@@ -3,9 +3,12 @@
     python -m bot.eval.tune [--model models/current.tar.gz]
 
 The model's own parse results are re-thresholded offline (the fallback only reads the
-intent ranking), so one trained model gives the whole grid. A wrong topic costs three
-times what a clarification gains: the worst reply a support bot gives is a confident
-wrong answer. The test sets are never used here.
+intent ranking), so one trained model gives the whole grid. The choice follows the targets
+of the open-world issue: as many messages as possible answered with the right topic, with
+wrong topics held to a budget (WRONG_BUDGET, well under the 5 % allowed on the realistic
+set, for the margin a new set needs). Among settings with the same share of right answers
+the higher utility wins (a wrong topic costs three times what a clarification gains). The
+test sets are never used here.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from bot.processes import MODEL
 from bot.settings import load_env
 
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(14)]  # 0.30 .. 0.95
-AMBIGUITIES = [round(0.05 * i, 2) for i in range(7)]  # 0.00 .. 0.30
+# 0.05 .. 0.30: two intents almost level always get "Did you mean ...?", never a guess.
+AMBIGUITIES = [round(0.05 * i, 2) for i in range(1, 7)]
 WRONG_COST = 3.0
+WRONG_BUDGET = 0.02
 
 
 def utility(shares: dict[str, float]) -> float:
@@ -46,11 +51,15 @@ def main(argv: list[str] | None = None) -> int:
             ]
             scores = score_outcomes(kb, items)
             rows.append((utility(scores.shares), threshold, ambiguity, scores))
-    rows.sort(key=lambda r: -r[0])
-    print(f"dev: {len(examples)} messages; utility: right + declined + clarified/2 - {WRONG_COST:g} wrong")
+    # Within the budget, the most right answers first; over it, after all of them.
+    rows.sort(key=lambda r: (r[3].shares["wrong"] > WRONG_BUDGET, -round(r[3].shares["right"], 4), -r[0]))
+    print(
+        f"dev: {len(examples)} messages; chosen: most right answers with wrong <= {WRONG_BUDGET:g}, "
+        f"then utility = right + declined + clarified/2 - {WRONG_COST:g} wrong"
+    )
     print("utility threshold ambiguity right clarified declined unhelpful wrong OOS-rec OOS-prec")
-    untuned = (0.3, 0.05)  # Rasa's defaults, which this project started with
-    shown = rows[:10] + [r for r in rows[10:] if (r[1], r[2]) == untuned]
+    best_utility = max(rows, key=lambda r: r[0])
+    shown = rows[:10] + [r for r in rows[10:] if r is best_utility]
     for value, threshold, ambiguity, s in shown:
         sh = s.shares
         print(

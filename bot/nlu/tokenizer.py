@@ -112,15 +112,15 @@ class BilingualTokenizer(Tokenizer):
         text = message.get(attribute) or ""
         form = self._form(message, text) if attribute == TEXT else None
         nlp = _spacy("en" if form == "en" else "bg")
-        doc = nlp(text) if form == "en" else nlp.make_doc(text)
-        noise = [m.span() for m in NOISE.finditer(text)] if attribute == TEXT else []
+        # Markup, links, addresses and phones blanked out (same length, so offsets hold): a
+        # token may not straddle them ("alert(1)>какво" must leave "какво").
+        words = NOISE.sub(lambda m: " " * len(m.group()), text) if attribute == TEXT else text
+        doc = nlp(words) if form == "en" else nlp.make_doc(words)
         tokens: list[Token] = []
         for sp in doc:
             surface = sp.text
             if not _HAS_LETTER.search(surface) and _EMOJI_OR_SYMBOL.match(surface):
                 continue  # punctuation and emoji carry no meaning for intents
-            if any(start <= sp.idx < end for start, end in noise):
-                continue
             norm = surface.lower()
             if form == "en":
                 lemma = sp.lemma_.lower() if self.lemmatize and sp.lemma_ else norm
