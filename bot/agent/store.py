@@ -56,7 +56,7 @@ RESOLVED = sa.Table(
 AGENT_TABLES = (RESOLVED,)
 ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
-SLOTS = ("language", "handoff_reason")
+SLOTS = ("language", "handoff_reason", "handoff_summary")
 ALL_TYPES = ("user", "bot", "slot", "session_started")
 QUEUE_TYPES = ("user", "slot", "session_started")  # enough for the handoff queue and analytics
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
