@@ -8,6 +8,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.calibration import is_gibberish
 from bot.nlu.entity_extractor import VocabularyEntityExtractor
 from bot.nlu.language_detector import WRITING_FORM, LanguageDetector
 from bot.nlu.tokenizer import BilingualTokenizer
@@ -101,6 +102,28 @@ def test_token_offsets_point_into_the_original_text() -> None:
 
 def test_emoji_only_text_still_gets_a_token() -> None:
     assert len(process("🙂🙂").get(TOKENS_NAMES[TEXT])) == 1
+
+
+def test_markup_and_contacts_are_no_tokens_but_the_words_after_them_are() -> None:
+    text = "<img src=x onerror=alert(1)>какво е imap, ivan@abv.bg 0888 123 456"
+    found = process(text).get(TOKENS_NAMES[TEXT])
+    assert [t.text for t in found] == ["какво", "е", "imap"]
+    assert all(text[t.start : t.end].lower() == t.text for t in found)  # offsets into the original
+
+
+@pytest.mark.parametrize(
+    ("text", "gibberish"),
+    [
+        ("асдфгх", True),
+        ('<img src=x onerror="alert(2)">', True),  # markup only: no ask
+        ("ivan@abv.bg 0888 123 456", True),
+        ("<b>кутията ми е пълна</b>", False),
+        ("🙂🙂", False),  # an emoji says something (thanks, yes)
+        ("993", False),
+    ],
+)
+def test_gibberish(text: str, gibberish: bool) -> None:
+    assert is_gibberish(text, [], frozenset()) is gibberish
 
 
 def test_punctuation_is_dropped() -> None:

@@ -55,8 +55,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def is_gibberish(text: str, tokens: Iterable[str], known: frozenset[str]) -> bool:
     """No word of `text` is known: not among `known` (its `tokens`, as the tokenizer wrote
-    them, are looked up), in a dictionary, the entity vocabulary or the marker lists."""
-    words = _WORD.findall(strip_noise(text).lower())
+    them, are looked up), in a dictionary, the entity vocabulary or the marker lists. A
+    message of nothing but markup, links, addresses or phone numbers counts too."""
+    rest = strip_noise(text)
+    words = _WORD.findall(rest.lower())
+    if not words and rest != text and not re.search(r"\w", rest):
+        return True  # only markup, links, addresses or phones: no ask to read
     if not words or default_vocabulary().find(text) or any(t in known for t in tokens):
         return False
     return not any(_is_word(w) for w in words)
