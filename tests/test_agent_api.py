@@ -446,8 +446,12 @@ def test_live_events_need_a_signed_in_agent(stack: AgentStack) -> None:
     for cookies in [None, {COOKIE: other_secret}, {COOKIE: "garbage"}, {COOKIE: other_secret[:-2]}]:
         response = requests.get(url, cookies=cookies, stream=True, timeout=30)
         assert response.status_code == 401, cookies
+        assert response.headers["WWW-Authenticate"].startswith("Basic ")
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
         assert response.json() == {"error": "authentication required"}
+    # The page's EventSource gets no Basic challenge (a browser would show a password dialog).
+    page = requests.get(url, headers={"Accept": "text/event-stream"}, stream=True, timeout=30)
+    assert page.status_code == 401 and "WWW-Authenticate" not in page.headers
     assert requests.post(url, auth=(AGENT_USER, AGENT_PASSWORD), timeout=30).status_code == 405
 
 

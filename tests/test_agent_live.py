@@ -18,6 +18,7 @@ from bot.agent.live import EventHub, LiveEvent, Subscription, last_event_id, liv
 from bot.agent.store import Event, TrackerDatabase
 from tests.test_agent_cli import StoredConversation, write_trackers
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Rasa on loading domain.yml
 FAST = 0.05  # poll interval in these tests
 
 

@@ -39,7 +39,8 @@ from bot.agent.suggest import NluUnavailable
 logger = logging.getLogger(__name__)
 
 JSON = "application/json; charset=utf-8"
-EVENT_STREAM = "text/event-stream; charset=utf-8"
+EVENT_STREAM_TYPE = "text/event-stream"
+EVENT_STREAM = f"{EVENT_STREAM_TYPE}; charset=utf-8"
 # Sent by agent.js: its 401s then carry no Basic challenge (no browser password dialog).
 SCRIPT_HEADER = "X-Requested-With"
 GET = ["GET", "HEAD"]
@@ -102,7 +103,10 @@ def gate(agent: AgentApp, request: Request, public: bool = False) -> HTTPRespons
         if not api:
             return redirect("/agent/login", status=303)
         challenge = None
-        if SCRIPT_HEADER not in request.headers:
+        # No Basic challenge for the page's own requests (fetch sends SCRIPT_HEADER, EventSource
+        # cannot send headers but asks for an event stream): a browser would show its password dialog.
+        from_page = SCRIPT_HEADER in request.headers or EVENT_STREAM_TYPE in request.headers.get("Accept", "")
+        if not from_page:
             challenge = {"WWW-Authenticate": 'Basic realm="TEA agent API", charset="UTF-8"'}
         return error(401, "authentication required", challenge)
     if request.method == "POST" and not _origin_ok(request, require_origin=not signed_in.via_basic):
@@ -149,8 +153,9 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
     def signed_in(request: Request) -> Agent:
         return request.ctx.agent
 
-    def static(name: str) -> HTTPResponse:
-        return raw((agent.static_dir / name).read_bytes(), content_type=STATIC[name])
+    async def static(name: str) -> HTTPResponse:
+        body = await asyncio.to_thread((agent.static_dir / name).read_bytes)
+        return raw(body, content_type=STATIC[name])
 
     def cookie(response: HTTPResponse, value: str, max_age: int) -> HTTPResponse:
         response.cookies[COOKIE] = value
@@ -198,11 +203,11 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
 
     @bp.route("/static/agent.css", methods=GET, ctx_public=True)  # the login page's; it holds no data
     async def stylesheet(_request: Request) -> HTTPResponse:
-        return static("agent.css")
+        return await static("agent.css")
 
     @bp.route("/static/agent.js", methods=GET)
     async def script(_request: Request) -> HTTPResponse:
-        return static("agent.js")
+        return await static("agent.js")
 
     # -- the JSON API --------------------------------------------------------------------------
     @bp.route("/api/suggest", methods=GET)
