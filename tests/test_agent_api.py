@@ -339,6 +339,43 @@ def test_without_agent_credentials_the_area_is_not_configured(tmp_path: Path) ->
         group.stop()
 
 
+def test_a_store_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
+    """PostgreSQL configured but not there: the API and the live stream say so, nothing crashes."""
+    port, nobody = free_port(), free_port()
+    group = ProcessGroup()
+    group.env.update(
+        WEB_PORT=str(port),
+        AGENT_USER=AGENT_USER,
+        AGENT_PASSWORD=AGENT_PASSWORD,
+        RASA_ENDPOINTS="endpoints.scaled.yml",
+        **{
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": str(nobody),
+            "DB_NAME": "rasa",
+            "DB_USER": "u",
+            "DB_PASSWORD": "p",
+        },
+        **{"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(nobody)},
+    )
+    log = tmp_path / "web.log"
+    try:
+        wait_until_up(f"http://localhost:{port}/", 30, group.start([sys.executable, "-m", "bot.web"], log))
+        url, auth = f"http://localhost:{port}", (AGENT_USER, AGENT_PASSWORD)
+        unreadable = {"error": "the tracker store cannot be read (see the server log)"}
+        for path in [
+            "/agent/api/handoffs",
+            "/agent/api/conversations/x",
+            "/agent/api/analytics",
+            "/agent/api/events",
+        ]:
+            response = requests.get(url + path, auth=auth, timeout=30)
+            assert (response.status_code, response.json()) == (503, unreadable), path
+        assert requests.get(url + "/", timeout=10).status_code == 200
+    finally:
+        group.stop()
+    assert "agent request failed" not in log.read_text(encoding="utf-8")  # an outage, not a bug
+
+
 def test_login_form_sets_a_signed_strict_httponly_cookie(stack: AgentStack) -> None:
     session = requests.Session()
     wrong = session.post(

@@ -116,8 +116,8 @@ def gate(agent: AgentApp, request: Request, public: bool = False) -> HTTPRespons
 
 
 def agent_error(agent: AgentApp, request: Request, exception: Exception) -> HTTPResponse | None:
-    """The answer to a failed /agent request (None: not an agent path). Sync: Sanic's error
-    handler takes a None from a coroutine for an answer."""
+    """The answer to a failed /agent request, or None for other paths (then Sanic's own
+    handler answers). Not a coroutine: Sanic falls back only on a None *returned*."""
     try:
         path = request.path
     except Exception:  # a request line too broken to have a path
@@ -133,7 +133,8 @@ def agent_error(agent: AgentApp, request: Request, exception: Exception) -> HTTP
     if status >= 500 and not isinstance(exception, ServiceUnavailable):
         # The path only: agent URLs carry customer text in their query (?q=...).
         logger.error("agent request failed: %s %s", request.method, path, exc_info=exception)
-    message = ERROR_TEXT.get(status) or (str(exception) if status < 500 else "internal error")
+    known = isinstance(exception, SanicException)  # ours or Sanic's; any other is a bug: no details
+    message = ERROR_TEXT.get(status) or (str(exception) if known else "internal error")
     headers = dict(getattr(exception, "headers", None) or {})
     if is_api(request):
         return error(status, message, headers)
