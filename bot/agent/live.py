@@ -1,9 +1,9 @@
 """Live updates for the agent console: what changed in the tracker store, as Server-Sent Events.
 
 Rasa writes every conversation event to the `events` table, whichever replica or channel
-handled the message, and its primary key only grows. So one poller per web process reads
-the rows after the last one it saw (about once a second, only while a console is
-connected) and fans them out to every open stream (`GET /agent/api/events`). Each SSE
+handled the message, and its primary key grows with every row. So one poller per web
+process reads the rows after the last one it saw (about once a second, only while a
+console is connected) and fans them out to every open stream (`GET /agent/api/events`). Each SSE
 event's `id` is that row's id: a reconnecting EventSource sends it back as Last-Event-ID
 and gets what it missed from the table itself.
 
