@@ -1,38 +1,49 @@
-"""The demo page and the chat widget over HTTP: `python -m bot.web` serves web/ on WEB_PORT.
+"""The demo page, the chat widget and the agent area over HTTP: `python -m bot.web` on WEB_PORT.
 
-/ is web/index.html with the widget pointed at RASA_PUBLIC_URL (default
-http://localhost:$RASA_PORT: the Rasa server as the *browser* reaches it); /widget.js is the
-built bundle web/dist/widget.js. Other files are served from inside web/ only: the resolved
-path must lie in web/, and node_modules, dot-files and web/agent/ are never served as files.
-Standard library only; GET and HEAD.
+A Sanic app (Sanic is Rasa's own web framework, so nothing new to run or learn):
 
-/agent is the support agents' area (bot/agent/app.py, behind a login; also POST): every
-request under it goes to the agent app, which answers 503 until AGENT_USER and
-AGENT_PASSWORD are set.
+* / is web/index.html with the widget pointed at RASA_PUBLIC_URL (default
+  http://localhost:$RASA_PORT: the Rasa server as the *browser* reaches it); /widget.js is
+  the built bundle web/dist/widget.js. Other files are served from inside web/ only: the
+  resolved path must lie in web/, and node_modules, dot-files and web/agent/ are never
+  served as files. GET and HEAD.
+* /agent is the support agents' area (bot/agent/routes.py, behind a login; also POST, and
+  the live event stream), which answers 503 until AGENT_USER and AGENT_PASSWORD are set.
+
+The access log is our own: agent URLs carry customer text in their query, so they are
+logged without it, and contact details are masked in every line (bot.privacy).
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import html
 import logging
 import os
 import sys
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bot.agent.app import MAX_BODY_BYTES, AgentApp, Request, is_agent_path
+from httptools import HttpParserInvalidURLError, parse_url
+from sanic import HTTPResponse, Request, Sanic
+from sanic.exceptions import InvalidUsage, NotFound, SanicException
+from sanic.handlers import ErrorHandler
+from sanic.response import raw, text
+
+from bot.agent import routes
+from bot.agent.app import AgentApp, is_agent_path
 from bot.privacy import mask_contacts, mask_logs
+from bot.retention import RetentionConfigError
 from bot.settings import PROJECT_DIR, load_env
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("bot.web.access")
 WEB_DIR = (PROJECT_DIR / "web").resolve()
 INDEX = WEB_DIR / "index.html"
 ROUTES = {"/": "index.html", "/widget.js": "dist/widget.js"}
 HIDDEN_DIRS = {"node_modules"}
-PRIVATE_TOP_DIRS = {"agent"}  # web/agent/ is served by the agent app, behind its login
+PRIVATE_TOP_DIRS = {"agent"}  # web/agent/ is served by the agent area, behind its login
 RASA_URL_PLACEHOLDER = b"{{RASA_PUBLIC_URL}}"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -45,6 +56,9 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon",
     ".txt": "text/plain; charset=utf-8",
 }
+APP_NAME = "tea_web"
+# Open event streams end when the server stops (bot/agent/live.py); nothing else is slow.
+GRACEFUL_SHUTDOWN_SECONDS = 2.0
 
 
 def resolve(request_path: str, root: Path = WEB_DIR) -> Path | None:
@@ -53,8 +67,11 @@ def resolve(request_path: str, root: Path = WEB_DIR) -> Path | None:
     relative = ROUTES.get(path, path.lstrip("/"))
     if "\x00" in relative or "\\" in relative:
         return None
-    target = (root / relative).resolve()  # resolves "..", and symlinks pointing elsewhere
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        target = (root / relative).resolve()  # resolves "..", and symlinks pointing elsewhere
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+    except (OSError, ValueError):  # a name too long for the file system, and the like
         return None
     parts = target.relative_to(root).parts
     if any(part.startswith(".") or part in HIDDEN_DIRS for part in parts) or parts[0] in PRIVATE_TOP_DIRS:
@@ -70,95 +87,102 @@ def rasa_public_url() -> str:
     return os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
 
 
-class WebServer(ThreadingHTTPServer):
-    daemon_threads = True
+class WebRequest(Request):
+    """Sanic's Request, but a 400 for two malformed requests Sanic 21.12 mishandles: a URL
+    that httptools cannot parse (a NUL byte) got no answer at all (its error path parses
+    the URL again and fails), and a Content-Length that is not a number got a 500."""
 
-    def __init__(self, port: int, rasa_url: str, agent: AgentApp | None = None) -> None:
-        super().__init__(("", port), Handler)
-        self.rasa_url = rasa_url
-        self.agent = agent or AgentApp.from_env()
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: WebServer
-    server_version = "tea-web"
-
-    def do_GET(self) -> None:  # http.server dispatches GET here
-        self.respond(with_body=True)
-
-    def do_HEAD(self) -> None:
-        self.respond(with_body=False)
-
-    def do_POST(self) -> None:
-        if is_agent_path(self.path):
-            self.respond_agent(with_body=True)
-        else:
-            self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
-
-    def respond_agent(self, with_body: bool) -> None:
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-            return
-        body = self.rfile.read(int(length)) if int(length) else b""
-        request = Request(self.command, self.path, self.headers, body, self.client_address[0])
+    def __init__(self, url_bytes: bytes, *args: Any, **kwargs: Any) -> None:
+        stand_in = kwargs.get("method") == "NONE"  # Sanic's own request for an error answer
         try:
-            response = self.server.agent.handle(request)
-        except Exception:  # one failed request must not take the server down
-            logger.exception("agent request failed: %s %s", self.command, urlsplit(self.path).path)
-            self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
-            return
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if with_body:
-            self.wfile.write(response.body)
+            parse_url(url_bytes)
+        except HttpParserInvalidURLError:
+            if not stand_in:
+                raise InvalidUsage("Bad Request") from None
+            url_bytes = b"*"
+        length = kwargs["headers"].getone("content-length", None) if "headers" in kwargs else None
+        if length is not None and not (length.isascii() and length.isdigit()) and not stand_in:
+            raise InvalidUsage("Bad Request")
+        super().__init__(url_bytes, *args, **kwargs)
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Agent URLs carry customer text (/agent/api/suggest?q=...): log their path only.
-        line = self.requestline
-        if is_agent_path(self.path):
-            line = f"{self.command} {urlsplit(self.path).path} {self.request_version}"
-        # http.server writes to stderr itself, past the logging record factory of mask_logs.
-        self.log_message('"%s" %s %s', mask_contacts(line), str(code), str(size))
 
-    def respond(self, with_body: bool) -> None:
-        if is_agent_path(self.path):
-            self.respond_agent(with_body)
-            return
-        file = resolve(self.path)
+class Errors(ErrorHandler):
+    """Short plain-text answers outside /agent (the agent area answers its own errors), and
+    a log line without the query string for a failure (Sanic's would name the whole URL)."""
+
+    def default(self, request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, SanicException):
+            status = exception.status_code
+            message = "Not found" if isinstance(exception, NotFound) else str(exception)
+            return text(message, status=status, headers=getattr(exception, "headers", None) or {})
+        logger.error("request failed: %s %s", request.method, _path(request), exc_info=exception)
+        return text("Internal error", status=500)
+
+
+def _path(request: Request) -> str:
+    try:
+        return request.path
+    except Exception:  # a request line too broken to have a path
+        return "?"
+
+
+def _log_line(request: Request, response: HTTPResponse) -> str:
+    path = _path(request)
+    # Agent URLs carry customer text (/agent/api/suggest?q=...): their path only.
+    target = path if is_agent_path(path) or not request.query_string else f"{path}?{request.query_string}"
+    size = len(response.body) if response.body is not None else "-"
+    status = response.status
+    line = f'{request.ip} "{request.method} {unquote(target)} HTTP/{request.version}" {status} {size}'
+    # unquote: so that mask_contacts sees an address typed into a URL; then no control
+    # characters, so that a request cannot forge a log line.
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in mask_contacts(line))
+
+
+def create_app(agent: AgentApp, rasa_url: str, name: str = APP_NAME) -> Sanic:
+    app = Sanic(name, configure_logging=False, error_handler=Errors(), request_class=WebRequest)
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_SECONDS
+    routes.install(app, agent)
+
+    async def demo_file(request: Request, name: str = "") -> HTTPResponse:
+        if is_agent_path(request.path):  # e.g. /agent%2Fstatic/agent.js: the agent area's, behind its login
+            raise NotFound("not found")
+        file = resolve(request.path)
         if file is None:
-            self.send_error(HTTPStatus.NOT_FOUND)
-            return
-        body = file.read_bytes()
+            raise NotFound("not found")
+        body = await asyncio.to_thread(file.read_bytes)
         if file == INDEX:
-            url = html.escape(self.server.rasa_url, quote=True).encode()
-            body = body.replace(RASA_URL_PLACEHOLDER, url)
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", content_type(file))
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if with_body:
-            self.wfile.write(body)
+            body = body.replace(RASA_URL_PLACEHOLDER, html.escape(rasa_url, quote=True).encode())
+        headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        return raw(body, content_type=content_type(file), headers=headers)
+
+    app.add_route(demo_file, "/", methods=routes.GET, name="index")
+    app.add_route(demo_file, "/<name:path>", methods=routes.GET, name="file")
+
+    @app.middleware("response")
+    async def access_log(request: Request, response: HTTPResponse) -> None:
+        access_logger.info("%s", _log_line(request, response))
+
+    return app
 
 
 def serve(port: int) -> None:
-    """Serve web/ on `port` (all interfaces) until interrupted."""
-    with WebServer(port, rasa_public_url()) as server:
-        print(f"Demo page: http://localhost:{port}/ (widget talks to {server.rasa_url})", flush=True)
-        server.serve_forever()
+    """Serve web/ and /agent on `port` (all interfaces) until interrupted."""
+    url = rasa_public_url()
+    app = create_app(AgentApp.from_env(), url)
+    print(f"Demo page: http://localhost:{port}/ (widget talks to {url})", flush=True)
+    # One process: the event poller, the login throttle and retention are per process.
+    app.run(host="0.0.0.0", port=port, workers=1, access_log=False, motd=False)
 
 
 def main() -> int:
     load_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     mask_logs()
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
+    try:
         serve(int(os.environ["WEB_PORT"]))
+    except RetentionConfigError as problem:
+        print(f"bot.web: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 

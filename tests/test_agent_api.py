@@ -12,10 +12,14 @@ import base64
 import http.client
 import itertools
 import json
+import queue
+import socket
 import sqlite3
 import sys
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,10 +31,11 @@ import requests
 import sqlalchemy as sa
 
 from bot import localservices
-from bot.agent.app import CSP, AgentApp, Request
-from bot.agent.auth import COOKIE, MAX_FAILURES, SESSION_SECONDS, Credentials, Sessions
+from bot.agent.app import CSP
+from bot.agent.auth import COOKIE, SESSION_SECONDS, Credentials, Sessions
 from bot.agent.insights import analytics, handoff_queue, transcript
 from bot.agent.store import Event, Resolution, TrackerDatabase
+from bot.agent.throttle import MAX_FAILURES, Throttle
 from bot.knowledge import KnowledgeBase
 from bot.privacy import MASK
 from bot.processes import MODEL, ProcessGroup, action_server_cmd, rasa_server_cmd, wait_until_up
@@ -167,6 +172,102 @@ def raw_get(url: str, path: str) -> tuple[int, dict[str, str], bytes]:
         connection.close()
 
 
+# --- the live stream, read as a console would (GET /agent/api/events) -----------------------------
+@dataclass
+class Sse:
+    id: str | None
+    event: str
+    data: Any
+
+
+class EventStream:
+    """One console's live stream over real HTTP, parsed in a thread as EventSource does."""
+
+    def __init__(
+        self,
+        stack: AgentStack,
+        auth: Any = (AGENT_USER, AGENT_PASSWORD),
+        headers: dict[str, str] | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        get = session.get if session is not None else requests.get
+        self.response = get(
+            f"{stack.web_url}/agent/api/events", auth=auth, headers=headers, stream=True, timeout=(10, 60)
+        )
+        self.seen: list[Sse] = []
+        self._queue: queue.Queue[Sse] = queue.Queue()
+        self._opened = threading.Event()  # the first line is there: the server has subscribed us
+        if self.response.status_code == 200:
+            threading.Thread(target=self._read, daemon=True).start()
+            assert self._opened.wait(30), "the stream sent nothing"
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.response.close()
+
+    def _read(self) -> None:
+        buffer, fields = "", {}
+        try:
+            for chunk in self.response.iter_content(chunk_size=None, decode_unicode=True):
+                self._opened.set()
+                buffer += chunk
+                while "\n" in buffer:
+                    line, buffer = buffer.split("\n", 1)
+                    if line.startswith(":"):
+                        continue  # a comment (keep-alive)
+                    if line:
+                        name, _, value = line.partition(":")
+                        fields[name] = value.removeprefix(" ")
+                    elif "event" in fields:
+                        self._queue.put(Sse(fields.get("id"), fields["event"], json.loads(fields["data"])))
+                        fields = {}
+                    else:
+                        fields = {}  # e.g. "retry: 3000"
+        except (requests.RequestException, AttributeError, ValueError):
+            pass  # closed
+
+    def wait_for(self, wanted: Callable[[Sse], bool], timeout: float = 30) -> Sse:
+        """The first event (already seen or still to come) that `wanted` accepts."""
+        deadline = time.monotonic() + timeout
+        found = next((event for event in self.seen if wanted(event)), None)
+        while found is None and (left := deadline - time.monotonic()) > 0:
+            try:
+                event = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            self.seen.append(event)
+            found = event if wanted(event) else None
+        assert found is not None, f"none within {timeout} s: {[(e.event, e.data) for e in self.seen]}"
+        return found
+
+    def drain(self, seconds: float) -> list[Sse]:
+        """Whatever arrives within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.seen.append(self._queue.get(timeout=left))
+            except queue.Empty:
+                break
+        return self.seen
+
+
+def said(sender: str, by: str = "user", text: str | None = None) -> Callable[[Sse], bool]:
+    """A `message` event of this conversation (by the customer or the bot)."""
+
+    def wanted(event: Sse) -> bool:
+        if event.event != "message" or event.data["sender_id"] != sender or event.data["sender"] != by:
+            return False
+        return text is None or event.data["message"]["text"] == text
+
+    return wanted
+
+
+def handed_over(sender: str) -> Callable[[Sse], bool]:
+    return lambda event: event.event == "handoff" and event.data["sender_id"] == sender
+
+
 # --- access ---------------------------------------------------------------------------------
 API_PATHS = [
     "/agent/api/suggest?q=pop3",
@@ -236,6 +337,43 @@ def test_without_agent_credentials_the_area_is_not_configured(tmp_path: Path) ->
         assert requests.get(url + "/", timeout=10).status_code == 200
     finally:
         group.stop()
+
+
+def test_a_store_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
+    """PostgreSQL configured but not there: the API and the live stream say so, nothing crashes."""
+    port, nobody = free_port(), free_port()
+    group = ProcessGroup()
+    group.env.update(
+        WEB_PORT=str(port),
+        AGENT_USER=AGENT_USER,
+        AGENT_PASSWORD=AGENT_PASSWORD,
+        RASA_ENDPOINTS="endpoints.scaled.yml",
+        **{
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": str(nobody),
+            "DB_NAME": "rasa",
+            "DB_USER": "u",
+            "DB_PASSWORD": "p",
+        },
+        **{"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(nobody)},
+    )
+    log = tmp_path / "web.log"
+    try:
+        wait_until_up(f"http://localhost:{port}/", 30, group.start([sys.executable, "-m", "bot.web"], log))
+        url, auth = f"http://localhost:{port}", (AGENT_USER, AGENT_PASSWORD)
+        unreadable = {"error": "the tracker store cannot be read (see the server log)"}
+        for path in [
+            "/agent/api/handoffs",
+            "/agent/api/conversations/x",
+            "/agent/api/analytics",
+            "/agent/api/events",
+        ]:
+            response = requests.get(url + path, auth=auth, timeout=30)
+            assert (response.status_code, response.json()) == (503, unreadable), path
+        assert requests.get(url + "/", timeout=10).status_code == 200
+    finally:
+        group.stop()
+    assert "agent request failed" not in log.read_text(encoding="utf-8")  # an outage, not a bug
 
 
 def test_login_form_sets_a_signed_strict_httponly_cookie(stack: AgentStack) -> None:
@@ -309,6 +447,163 @@ def test_posts_need_our_own_origin(stack: AgentStack) -> None:
         == 200
     )
     assert session.get(url).status_code == 405
+
+
+# --- live updates ------------------------------------------------------------------------------
+def test_live_events_push_new_handoffs_and_messages(stack: AgentStack) -> None:
+    sender, chat = new_sender("live"), next(_chat_ids)
+    with EventStream(stack) as console, EventStream(stack, auth=None, session=login(stack)) as other:
+        assert console.response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+        assert console.response.headers["Cache-Control"] == "no-store"
+        assert console.response.headers["Content-Security-Policy"] == CSP
+        stack.ask("искам да говоря с човек", sender)
+        for stream in (console, other):  # every open console gets every event
+            asked = stream.wait_for(said(sender, text="искам да говоря с човек"))
+            assert asked.data["message"]["intent"]["name"] == "contact_support"
+            assert asked.data["message"]["channel"] == "rest"
+            handoff = stream.wait_for(handed_over(sender))
+            assert handoff.data["reason"] == "requested" and int(handoff.id) > int(asked.id)
+            assert datetime.fromisoformat(handoff.data["time"]).date() == datetime.now(timezone.utc).date()
+            answer = stream.wait_for(said(sender, by="bot"))
+            assert answer.data["message"]["text"]
+        # A new customer message in the same conversation, and one on another channel.
+        stack.ask("what are the disadvantages of POP3?", sender)
+        stack.telegram("какво е IMAP", chat)
+        console.wait_for(said(sender, text="what are the disadvantages of POP3?"))
+        console.wait_for(said(str(chat), text="какво е IMAP"))
+        console.wait_for(lambda e: said(str(chat), by="bot")(e) and int(e.id) > 0)
+        assert [e for e in console.seen if handed_over(sender)(e)] == [handoff]  # a message is not a handoff
+        ids = [int(e.id) for e in console.seen]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_live_events_need_a_signed_in_agent(stack: AgentStack) -> None:
+    url = f"{stack.web_url}/agent/api/events"
+    other_secret = Sessions(Credentials(AGENT_USER, AGENT_PASSWORD), b"not the server's secret").issue()
+    for cookies in [None, {COOKIE: other_secret}, {COOKIE: "garbage"}, {COOKIE: other_secret[:-2]}]:
+        response = requests.get(url, cookies=cookies, stream=True, timeout=30)
+        assert response.status_code == 401, cookies
+        assert response.headers["WWW-Authenticate"].startswith("Basic ")
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json() == {"error": "authentication required"}
+    # The page's EventSource gets no Basic challenge (a browser would show a password dialog).
+    page = requests.get(url, headers={"Accept": "text/event-stream"}, stream=True, timeout=30)
+    assert page.status_code == 401 and "WWW-Authenticate" not in page.headers
+    assert requests.post(url, auth=(AGENT_USER, AGENT_PASSWORD), timeout=30).status_code == 405
+
+
+def test_a_reconnecting_console_gets_what_it_missed(stack: AgentStack) -> None:
+    sender = new_sender("resume")
+    with EventStream(stack) as console:
+        stack.ask("hello", sender)
+        greeting = console.wait_for(said(sender, text="hello"))
+        console.wait_for(lambda e: said(sender, by="bot")(e) and int(e.id) > int(greeting.id))
+        last = max(int(e.id) for e in console.seen)
+    # While no console is open the customer writes again and asks for a person.
+    stack.ask("искам да говоря с човек", sender)
+    with EventStream(stack, headers={"Last-Event-ID": str(last)}) as back:
+        back.wait_for(said(sender, text="искам да говоря с човек"))
+        back.wait_for(handed_over(sender))
+        assert all(int(e.id) > last for e in back.seen)  # nothing it had already
+    # A Last-Event-ID that is no row id is ignored: a fresh stream, with nothing old in it.
+    with EventStream(stack, headers={"Last-Event-ID": "not-a-number"}) as fresh:
+        assert fresh.response.status_code == 200
+        assert fresh.drain(2.5) == []
+
+
+# --- hostile requests: a clear 4xx, never a 500 -----------------------------------------------------
+BASIC = b"Authorization: Basic " + base64.b64encode(f"{AGENT_USER}:{AGENT_PASSWORD}".encode()) + b"\r\n"
+FORM = b"Content-Type: application/x-www-form-urlencoded\r\n"
+HOSTILE_REQUESTS = [
+    # (what, the bytes after the request's method, the status)
+    (
+        "a path over the header limit",
+        b"GET /agent/api/conversations/" + b"x" * 20000 + b" HTTP/1.1\r\n\r\n",
+        413,
+    ),
+    ("a long path", b"GET /agent/api/conversations/" + b"x" * 7000 + b" HTTP/1.1\r\n" + BASIC + b"\r\n", 404),
+    ("a file name too long", b"GET /" + b"a" * 300 + b"/b.js HTTP/1.1\r\n\r\n", 404),
+    ("bad escapes", b"GET /%ff%fe%00 HTTP/1.1\r\n\r\n", 404),
+    ("bad escapes in an id", b"GET /agent/api/conversations/%ff%00 HTTP/1.1\r\n" + BASIC + b"\r\n", 404),
+    ("a NUL byte", b"GET /a\x00b HTTP/1.1\r\n\r\n", 400),
+    ("no HTTP version", b"GET /\r\n\r\n", 400),
+    ("TLS to a plain port", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
+    ("a header without a colon", b"GET / HTTP/1.1\r\nHost h\r\n\r\n", 400),
+    (
+        "a broken cookie",
+        b'GET /agent/api/handoffs HTTP/1.1\r\nCookie: tea_agent_session="\\x00;;;=; =;\r\n\r\n',
+        401,
+    ),
+    (
+        "a huge cookie",
+        b"GET /agent/api/handoffs HTTP/1.1\r\nCookie: tea_agent_session=" + b"A" * 6000 + b"\r\n\r\n",
+        401,
+    ),
+    (
+        "Basic without a password",
+        b"GET /agent/api/handoffs HTTP/1.1\r\nAuthorization: Basic !!!\r\n\r\n",
+        401,
+    ),
+    (
+        "an oversized body",
+        b"POST /agent/login HTTP/1.1\r\nContent-Length: 20000\r\n" + FORM + b"\r\n" + b"a" * 20000,
+        413,
+    ),
+    ("an announced huge body", b"POST /agent/login HTTP/1.1\r\nContent-Length: 1000000000000\r\n\r\n", 413),
+    (
+        "an oversized chunked body",
+        b"POST /agent/api/conversations/x/resolve HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+        + BASIC
+        + b"\r\n5000\r\n"
+        + b"a" * 0x5000
+        + b"\r\n0\r\n\r\n",
+        413,
+    ),
+    ("a Content-Length that is no number", b"POST /agent/login HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400),
+    ("a negative Content-Length", b"POST /agent/login HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400),
+    (
+        "a form with too many fields",
+        b"POST /agent/login HTTP/1.1\r\nContent-Length: 59\r\n" + FORM + b"\r\n" + b"&".join([b"a=1"] * 15),
+        400,
+    ),
+    (
+        "an Origin that is no URL",
+        b"POST /agent/login HTTP/1.1\r\nOrigin: http://[bad\r\nContent-Length: 0\r\n\r\n",
+        403,
+    ),
+    ("days that are no number", b"GET /agent/api/analytics?days=nan HTTP/1.1\r\n" + BASIC + b"\r\n", 400),
+    ("days beyond a float", b"GET /agent/api/analytics?days=1e999 HTTP/1.1\r\n" + BASIC + b"\r\n", 400),
+    ("a method nobody serves", b"BREW /agent/api/handoffs HTTP/1.1\r\n" + BASIC + b"\r\n", 405),
+    ("a method the demo page does not take", b"DELETE / HTTP/1.1\r\n\r\n", 405),
+]
+
+
+def raw_request(url: str, data: bytes) -> int:
+    """Send the bytes as they are; the status of the answer (0: none)."""
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(data)
+        reply = b""
+        while b"\r\n" not in reply and (chunk := connection.recv(65536)):
+            reply += chunk
+    status = reply.split(b"\r\n", 1)[0].split(b" ")
+    return int(status[1]) if len(status) > 1 and status[1].isdigit() else 0
+
+
+def test_hostile_requests_get_a_clear_4xx(stack: AgentStack) -> None:
+    for what, data, status in HOSTILE_REQUESTS:
+        assert raw_request(stack.web_url, data) == status, what
+    # A session cookie signed with another key, or edited: worthless (itsdangerous' signature).
+    cookie = login(stack).cookies[COOKIE]
+    other_key = Sessions(Credentials(AGENT_USER, AGENT_PASSWORD), b"another key").issue()
+    payload, signature = cookie.split(".")
+    edited = base64.urlsafe_b64encode(b'{"user":"agent","exp":9999999999}').rstrip(b"=").decode()
+    for value in [other_key, f"{edited}.{signature}", f"{payload}.{signature[::-1]}", cookie + "x", "." * 3]:
+        assert stack.get("/agent/api/handoffs", auth=None, cookies={COOKIE: value}).status_code == 401, value
+    assert stack.get("/agent/api/handoffs", auth=None, cookies={COOKIE: cookie}).status_code == 200
+    broken_text = b"GET /agent/api/suggest?q=%ff%fe%00 HTTP/1.1\r\n" + BASIC + b"\r\n"
+    assert raw_request(stack.web_url, broken_text) in (200, 400)  # read with replacement characters
+    assert "Traceback" not in stack.web_log.read_text(encoding="utf-8")
 
 
 # --- suggest --------------------------------------------------------------------------------
@@ -612,27 +907,45 @@ def test_sessions_expire_and_die_with_a_new_password() -> None:
     assert "correct horse" not in repr(credentials)
 
 
-def test_failed_sign_ins_are_throttled_per_client(tmp_path: Path) -> None:
-    app = AgentApp(
-        Credentials(AGENT_USER, AGENT_PASSWORD),
-        database=lambda: TrackerDatabase(sa.engine.URL.create("sqlite", database=str(tmp_path / "none.db"))),
-        nlu=lambda text: {},
-    )
+def test_failed_sign_ins_are_throttled_per_client(stack: AgentStack) -> None:
+    """Over HTTP from two other loopback addresses (the rest of this module uses 127.0.0.1)."""
+    port = int(stack.web_url.rsplit(":", 1)[1])
     good = "Basic " + base64.b64encode(f"{AGENT_USER}:{AGENT_PASSWORD}".encode()).decode()
     bad = "Basic " + base64.b64encode(f"{AGENT_USER}:guess".encode()).decode()
 
-    def call(authorization: str, client: str = "10.0.0.1") -> int:
-        request = Request("GET", "/agent/api/handoffs", {"Authorization": authorization}, b"", client)
-        return app.handle(request).status
+    def call(method: str, path: str, headers: dict[str, str], client: str, body: bytes = b"") -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(client, 0))
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
 
-    assert call(good) == 200
-    assert [call(bad) for _ in range(MAX_FAILURES)] == [401] * MAX_FAILURES
-    assert call(good) == 429  # even the right password, for a while
-    assert call(good, client="10.0.0.2") == 200  # another client is not affected
-    form = Request(
-        "POST", "/agent/login", {"Origin": "http://h", "Host": "h"}, b"user=agent&password=x", "10.0.0.1"
-    )
-    assert app.handle(form).status == 429
+    def api(authorization: str, client: str = "127.0.0.2") -> int:
+        return call("GET", "/agent/api/handoffs", {"Authorization": authorization}, client)
+
+    assert api(good) == 200
+    assert [api(bad) for _ in range(MAX_FAILURES)] == [401] * MAX_FAILURES
+    assert api(good) == 429  # even the right password, for a while
+    assert api(good, client="127.0.0.3") == 200  # another client is not affected
+    form = {"Origin": f"http://127.0.0.1:{port}", "Content-Type": "application/x-www-form-urlencoded"}
+    assert call("POST", "/agent/login", form, "127.0.0.2", b"user=agent&password=x") == 429
+
+
+def test_the_throttle_forgets_after_its_window_and_on_success() -> None:
+    throttle = Throttle(limit=2, window=1)
+    throttle.failed("a")
+    assert not throttle.blocked("a")
+    throttle.failed("a")
+    assert throttle.blocked("a") and not throttle.blocked("b")
+    time.sleep(1.1)
+    assert not throttle.blocked("a")
+    throttle.failed("a")
+    throttle.succeeded("a")
+    throttle.failed("a")
+    assert not throttle.blocked("a")
 
 
 def test_a_new_sessions_copy_of_the_slots_is_not_a_new_handoff() -> None:

@@ -3,7 +3,7 @@
 Its own stack (tests/test_agent_api.agent_stack): action server, Rasa, bot.web. Customer
 conversations are created over REST before the browser looks at them. One screenshot per
 view: tests/artifacts/agent-suggest.png, agent-handoffs.png, agent-transcript.png,
-agent-analytics.png.
+agent-analytics.png, and agent-live-handoff.png (a handoff that arrived by the live stream).
 """
 
 from __future__ import annotations
@@ -169,6 +169,31 @@ def test_handoff_queue_and_transcript(
     expect(page.locator("#conversation-meta")).to_contain_text(f"Resolved by {AGENT_USER}")
     page.get_by_role("link", name="← Handoffs").click()
     expect(row.locator(".chip")).to_have_text("Resolved")
+    watch.assert_quiet(page)
+
+
+def test_new_handoffs_and_messages_appear_without_a_reload(
+    stack: AgentStack, context: BrowserContext
+) -> None:
+    """The page's EventSource (GET /agent/api/events): no reload, no Refresh button."""
+    watch = Watch()
+    page = sign_in(stack, context, watch)
+    page.get_by_role("link", name="Handoffs").click()
+    expect(page.locator("#live")).to_have_text("Live")  # the stream is open
+    page.evaluate("() => { window.__samePage = true; }")  # gone if the page were reloaded
+    sender = f"browser-live-{uuid.uuid4().hex[:8]}"
+    stack.ask("искам да говоря с човек", sender)
+    row = page.locator("#handoffs-table tbody tr", has=page.get_by_role("link", name=sender))
+    expect(row).to_be_visible(timeout=15_000)
+    expect(row.locator("td").nth(4)).to_have_text("Asked for a person")
+    page.screenshot(path=str(ARTIFACTS / "agent-live-handoff.png"), full_page=True)
+
+    row.get_by_role("link", name=sender).click()
+    said = page.locator(".msg.user .text")
+    expect(said).to_have_text(["искам да говоря с човек"])
+    stack.ask("пощата ми не работи от вчера", sender)  # the customer writes on
+    expect(said).to_have_text(["искам да говоря с човек", "пощата ми не работи от вчера"], timeout=15_000)
+    assert page.evaluate("() => window.__samePage") is True
     watch.assert_quiet(page)
 
 

@@ -1,10 +1,13 @@
 """The internal agent assistant (/agent on the demo server, `python -m bot assist|analytics`).
 
-auth      login form, signed session cookie, HTTP Basic, CSRF and login throttling
+routes    the /agent area as a Sanic blueprint: who may pass, pages, JSON API, event stream
+app       what each route does (AgentApp), without HTTP: sign-in, suggest, queue, analytics
+auth      credentials, the signed session cookie (itsdangerous), HTTP Basic, the CSRF check
+throttle  failed sign-ins per client address (limits)
+live      live updates: the poller of Rasa's `events` table and the Server-Sent Events
 store     Rasa's tracker store (`events`, read-only) and the agents' `agent_resolved` table
 insights  handoff queue, transcripts and analytics computed from the stored events
 suggest   the NLU's reading of a message and the knowledge base's answer in bg and en
-app       the /agent routes (HTML shell, static files, JSON API), independent of the server
 pages     the server-rendered HTML
 cli       `python -m bot assist "..."` and `python -m bot analytics --csv FILE`
 """

@@ -1,9 +1,10 @@
 """Who may use the agent area: AGENT_USER / AGENT_PASSWORD, a signed session cookie, Basic.
 
 No default password: without both keys the agent area is "not configured" (503). The
-session cookie is `<user>|<expiry>` signed with HMAC-SHA256; the key mixes
-AGENT_SESSION_SECRET (or a random per-process secret) with the credentials, so changing the
-password ends every session. Every comparison of a secret is constant-time.
+session cookie is itsdangerous' URL-safe signed JSON `{"user": ..., "exp": ...}`
+(HMAC-SHA256). Its key is AGENT_SESSION_SECRET (or a random per-process secret) and its salt
+is derived from the credentials, so changing the password ends every session. Every
+comparison of a secret is constant-time (itsdangerous compares signatures that way too).
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+from itsdangerous import BadData, URLSafeSerializer
 
 COOKIE = "tea_agent_session"
 SESSION_SECONDS = 8 * 3600
-MAX_FAILURES = 10  # failed logins per client address within FAILURE_WINDOW ...
-FAILURE_WINDOW = 15 * 60  # ... after which it gets 429 until the window has passed
 
 
 @dataclass(frozen=True)
@@ -43,51 +44,65 @@ class Credentials:
         return user_ok & password_ok
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+@dataclass(frozen=True)
+class Session:
+    user: str
+    expires: float
 
 
 class Sessions:
     """Issues and checks the signed session cookie's value."""
 
     def __init__(self, credentials: Credentials, secret: bytes | None = None) -> None:
-        secret = secret or secrets.token_bytes(32)
-        material = f"{credentials.user}\x00{credentials.password}".encode()
-        self._key = hmac.new(secret, b"agent-session\x00" + material, hashlib.sha256).digest()
-        self._credentials = credentials
+        material = f"agent-session\x00{credentials.user}\x00{credentials.password}".encode()
+        self._serializer = URLSafeSerializer(
+            secret or secrets.token_bytes(32),
+            salt=hashlib.sha256(material).hexdigest(),
+            signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
+        )
+        self._user = credentials.user
 
     @classmethod
     def from_env(cls, credentials: Credentials, env: Mapping[str, str] = os.environ) -> Sessions:
         secret = env.get("AGENT_SESSION_SECRET", "")
         return cls(credentials, secret.encode() if secret else None)
 
-    def _sign(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
-
     def issue(self, now: float | None = None) -> str:
         expiry = int((time.time() if now is None else now) + SESSION_SECONDS)
-        payload = _b64(f"{self._credentials.user}|{expiry}".encode())
-        return f"{payload}.{self._sign(payload)}"
+        return str(self._serializer.dumps({"user": self._user, "exp": expiry}))
 
-    def user(self, value: str | None, now: float | None = None) -> str | None:
-        """The agent a cookie value belongs to, or None (forged, expired, other credentials)."""
-        if not value or value.count(".") != 1:
-            return None
-        payload, signature = value.split(".")
-        if not hmac.compare_digest(signature.encode(), self._sign(payload).encode()):
+    def session(self, value: str | None, now: float | None = None) -> Session | None:
+        """The session a cookie value stands for, or None (forged, expired, other credentials)."""
+        if not value:
             return None
         try:
-            user, _, expiry = _unb64(payload).decode().rpartition("|")
-            expires = int(expiry)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+            payload: Any = self._serializer.loads(value)
+        except BadData:  # bad signature, bad base64, bad JSON: all the same to us
             return None
-        if expires < (time.time() if now is None else now) or user != self._credentials.user:
+        if not isinstance(payload, dict):
             return None
-        return user
+        user, expires = payload.get("user"), payload.get("exp")
+        if not isinstance(expires, int) or isinstance(expires, bool) or user != self._user:
+            return None
+        if expires < (time.time() if now is None else now):
+            return None
+        return Session(user, float(expires))
+
+    def user(self, value: str | None, now: float | None = None) -> str | None:
+        session = self.session(value, now)
+        return session.user if session else None
+
+
+def cookie_value(header: str | None, name: str) -> str | None:
+    """One cookie of a Cookie header, read leniently.
+
+    Not http.cookies.SimpleCookie (what Sanic's request.cookies uses): it stops at the first
+    cookie it cannot parse, and cookies of other apps on the same host reach us too."""
+    for part in (header or "").split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            return value
+    return None
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -112,34 +127,8 @@ def same_origin(origin: str | None, host: str | None, fetch_site: str | None, re
         return False
     if origin is None:
         return not require_origin
-    return bool(host) and urlsplit(origin).netloc.lower() == (host or "").lower()
-
-
-class Throttle:
-    """Failed logins per client address; too many within the window answer 429."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, client: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(client, []) if now - t < self.window]
-        if recent:
-            self._failures[client] = recent
-        else:
-            self._failures.pop(client, None)
-        return recent
-
-    def blocked(self, client: str) -> bool:
-        with self._lock:
-            return len(self._recent(client, time.monotonic())) >= self.limit
-
-    def failed(self, client: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._failures[client] = [*self._recent(client, now), now]
-
-    def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:  # e.g. "http://[bad"
+        return False
+    return bool(host) and netloc.lower() == (host or "").lower()

@@ -50,7 +50,7 @@ class Handoff:
     at: float
 
 
-class _Copies:
+class SessionCopies:
     """Tells the slot events that only copy the old session's slots into a new one."""
 
     def __init__(self) -> None:
@@ -64,7 +64,7 @@ class _Copies:
         return event.type_name == "slot" and event.sender_id in self.copying
 
 
-def new_handoff(event: Event, copies: _Copies) -> Handoff | None:
+def new_handoff(event: Event, copies: SessionCopies) -> Handoff | None:
     """The handoff an event records, if it is one (and not a session's copy of one)."""
     if copies.is_copy(event) or event.type_name != "slot" or event.data.get("name") != "handoff_reason":
         return None
@@ -87,7 +87,7 @@ class Conversation:
 def conversations(events: Iterable[Event]) -> dict[str, Conversation]:
     """Conversations with at least one user message, keyed by sender id."""
     found: dict[str, Conversation] = {}
-    copies = _Copies()
+    copies = SessionCopies()
     for event in events:
         conversation = found.setdefault(event.sender_id, Conversation(event.sender_id))
         handoff = new_handoff(event, copies)
@@ -139,50 +139,52 @@ def handoff_queue(events: Iterable[Event], resolutions: Mapping[str, Resolution]
 def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
     """One conversation's user and bot messages (with the NLU's reading), handoffs, sessions."""
     items: list[dict[str, Any]] = []
-    copies = _Copies()
+    copies = SessionCopies()
     for event in events:
-        base = {"timestamp": event.timestamp, "time": iso(event.timestamp)}
-        handoff = new_handoff(event, copies)
-        if handoff:
-            items.append({"type": "handoff", **base, "reason": handoff.reason})
-        elif event.type_name == "session_started" and items:
-            items.append({"type": "session", **base})
-        elif event.type_name == "user":
-            parse = event.data.get("parse_data") or {}
-            name, confidence = understanding(event)
-            items.append(
-                {
-                    "type": "user",
-                    **base,
-                    "text": customer_text(event),
-                    "channel": event.data.get("input_channel"),
-                    "intent": {"name": name, "confidence": confidence},
-                    "intent_ranking": [
-                        {"name": r.get("name"), "confidence": r.get("confidence")}
-                        for r in (parse.get("intent_ranking") or [])[:3]
-                    ],
-                    "entities": [
-                        {"entity": e.get("entity"), "value": e.get("value")}
-                        for e in parse.get("entities") or []
-                        if isinstance(e, dict)
-                    ],
-                }
-            )
-        elif event.type_name == "bot":
-            buttons = (event.data.get("data") or {}).get("buttons") or []
-            items.append(
-                {
-                    "type": "bot",
-                    **base,
-                    "text": str(event.data.get("text") or ""),
-                    "buttons": [
-                        {"title": b.get("title"), "payload": b.get("payload")}
-                        for b in buttons
-                        if isinstance(b, dict)
-                    ],
-                }
-            )
+        item = transcript_item(event, copies)
+        if item and (item["type"] != "session" or items):  # not the conversation's first session
+            items.append(item)
     return items
+
+
+def transcript_item(event: Event, copies: SessionCopies) -> dict[str, Any] | None:
+    """What a transcript shows of one event (the live stream sends the same), or None."""
+    base = {"timestamp": event.timestamp, "time": iso(event.timestamp)}
+    handoff = new_handoff(event, copies)
+    if handoff:
+        return {"type": "handoff", **base, "reason": handoff.reason}
+    if event.type_name == "session_started":
+        return {"type": "session", **base}
+    if event.type_name == "user":
+        parse = event.data.get("parse_data") or {}
+        name, confidence = understanding(event)
+        return {
+            "type": "user",
+            **base,
+            "text": customer_text(event),
+            "channel": event.data.get("input_channel"),
+            "intent": {"name": name, "confidence": confidence},
+            "intent_ranking": [
+                {"name": r.get("name"), "confidence": r.get("confidence")}
+                for r in (parse.get("intent_ranking") or [])[:3]
+            ],
+            "entities": [
+                {"entity": e.get("entity"), "value": e.get("value")}
+                for e in parse.get("entities") or []
+                if isinstance(e, dict)
+            ],
+        }
+    if event.type_name == "bot":
+        buttons = (event.data.get("data") or {}).get("buttons") or []
+        return {
+            "type": "bot",
+            **base,
+            "text": str(event.data.get("text") or ""),
+            "buttons": [
+                {"title": b.get("title"), "payload": b.get("payload")} for b in buttons if isinstance(b, dict)
+            ],
+        }
+    return None
 
 
 def _share(part: int, whole: int) -> float | None:

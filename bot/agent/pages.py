@@ -63,6 +63,7 @@ def app_page(user: str) -> str:
 <a href="#handoffs" data-view="handoffs">Handoffs</a>
 <a href="#analytics" data-view="analytics">Analytics</a>
 </nav>
+<span id="live" class="live" role="status" title="Live updates of handoffs and messages">Connecting…</span>
 <span class="who">Signed in as <strong>{escape(user)}</strong></span>
 <form method="post" action="/agent/logout"><button type="submit" class="link">Sign out</button></form>
 </header>

@@ -26,7 +26,9 @@ from urllib.request import pathname2url
 import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import PROJECT_DIR
 
@@ -66,12 +68,17 @@ class StoreConfigError(RuntimeError):
     """The tracker store is not an SQL store the agent tools can read."""
 
 
+# What reading the store can raise when it is down or misconfigured (not a bug: a 503).
+READ_ERRORS = (SQLAlchemyError, StoreConfigError, OSError)
+
+
 @dataclass(frozen=True)
 class Event:
     sender_id: str
     type_name: str
     timestamp: float
     data: dict[str, Any]
+    id: int = 0  # the row's primary key (events_after); 0 where it was not read
 
 
 @dataclass(frozen=True)
@@ -193,12 +200,8 @@ class TrackerDatabase:
         """Events in the order Rasa stored them; of the slots, only SLOTS."""
         if not self.exists():
             return []
-        types = list(types)
         query = sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-        kinds = [EVENTS.c.type_name.in_([t for t in types if t != "slot"])]
-        if "slot" in types:
-            kinds.append(sa.and_(EVENTS.c.type_name == "slot", EVENTS.c.action_name.in_(SLOTS)))
-        query = query.where(sa.or_(*kinds))
+        query = query.where(_of_types(types))
         if sender_id is not None:
             query = query.where(EVENTS.c.sender_id == sender_id)
         if since is not None:
@@ -208,6 +211,36 @@ class TrackerDatabase:
                 return []
             rows = connection.execute(query.order_by(EVENTS.c.id)).all()
         return [Event(row.sender_id, row.type_name, row.timestamp or 0.0, _json(row.data)) for row in rows]
+
+    def events_after(self, after: int, limit: int, types: Iterable[str] = ALL_TYPES) -> list[Event]:
+        """Up to `limit` events stored after row `after` (by primary key), with their ids.
+
+        The key only grows while rows are added, on SQLite and PostgreSQL alike, whichever
+        Rasa process stored them: what the console's live stream follows (bot/agent/live.py)."""
+        if not self.exists():
+            return []
+        query = (
+            sa.select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+            .where(EVENTS.c.id > after, _of_types(types))
+            .order_by(EVENTS.c.id)
+            .limit(limit)
+        )
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return []
+            rows = connection.execute(query).all()
+        return [
+            Event(row.sender_id, row.type_name, row.timestamp or 0.0, _json(row.data), row.id) for row in rows
+        ]
+
+    def last_event_id(self) -> int:
+        """The highest primary key of `events` (0 when there is none)."""
+        if not self.exists():
+            return 0
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return 0
+            return int(connection.execute(sa.select(sa.func.max(EVENTS.c.id))).scalar() or 0)
 
     def has_conversation(self, sender_id: str) -> bool:
         if not self.exists():
@@ -312,6 +345,15 @@ class TrackerDatabase:
             if updated.rowcount == 0:
                 connection.execute(sa.insert(RESOLVED).values(sender_id=sender_id, **values))
         return resolution
+
+
+def _of_types(types: Iterable[str]) -> ColumnElement[Any]:
+    """Events of these types; of the slots, only SLOTS."""
+    types = list(types)
+    kinds = [EVENTS.c.type_name.in_([t for t in types if t != "slot"])]
+    if "slot" in types:
+        kinds.append(sa.and_(EVENTS.c.type_name == "slot", EVENTS.c.action_name.in_(SLOTS)))
+    return sa.or_(*kinds)
 
 
 def _sqlite_secure_delete(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

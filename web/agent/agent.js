@@ -1,4 +1,5 @@
-// The agent page: Suggest, Handoffs (with transcripts, resolve, erase) and Analytics over /agent/api/.
+// The agent page: Suggest, Handoffs (with transcripts, resolve, erase) and Analytics over /agent/api/,
+// kept up to date by the server's live events (EventSource on /agent/api/events).
 // Every piece of data becomes DOM through textContent / text nodes, never through HTML:
 // customer messages show literally, whatever they contain.
 "use strict";
@@ -70,8 +71,6 @@
   }
 
   // --- views -------------------------------------------------------------------------------
-  let refreshTimer = null;
-
   function show(view) {
     for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
     const current = view === "conversation" ? "handoffs" : view;
@@ -79,9 +78,9 @@
       if (link.dataset.view === current) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
-    clearInterval(refreshTimer);
-    refreshTimer = null;
   }
+
+  const visible = (view) => !$(`view-${view}`).hidden;
 
   function route() {
     const hash = window.location.hash.slice(1);
@@ -91,7 +90,6 @@
     } else if (hash === "handoffs") {
       show("handoffs");
       loadHandoffs();
-      refreshTimer = setInterval(loadHandoffs, 30000);
     } else if (hash === "analytics") {
       show("analytics");
       loadAnalytics();
@@ -248,6 +246,18 @@
       renderConversation(conversation);
     } catch (error) {
       status("conversation-status", error.message, true);
+    }
+  }
+
+  // A live update of the open conversation: re-rendered in place (no "Loading…", status kept).
+  async function refreshConversation() {
+    const senderId = current;
+    if (!senderId || !visible("conversation")) return;
+    try {
+      const conversation = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}`);
+      if (current === senderId && visible("conversation")) renderConversation(conversation);
+    } catch (error) {
+      // Erased meanwhile, or the store is down: what is on the screen stays; the next event retries.
     }
   }
 
@@ -448,6 +458,60 @@
     );
   }
 
+  // --- live updates ------------------------------------------------------------------------
+  // The server pushes `handoff` and `message` events (docs/agent-api.md). EventSource
+  // reconnects by itself and sends Last-Event-ID, so the server replays what was missed;
+  // a `resync` (too much missed) or a refused stream reloads what is on the screen.
+  let live = null;
+  let connectedBefore = false;
+  const timers = {};
+
+  function soon(key, work) {
+    // A burst of events (a reply is several messages) becomes one reload.
+    clearTimeout(timers[key]);
+    timers[key] = setTimeout(work, 200);
+  }
+
+  function liveStatus(on, text) {
+    const node = $("live");
+    node.textContent = text;
+    node.classList.toggle("on", on);
+  }
+
+  function reloadVisible() {
+    if (visible("handoffs")) soon("handoffs", loadHandoffs);
+    if (visible("conversation")) soon("conversation", refreshConversation);
+  }
+
+  function connectLive() {
+    live = new EventSource("/agent/api/events");
+    live.addEventListener("open", () => {
+      liveStatus(true, "Live");
+      if (connectedBefore) reloadVisible(); // back after a break: catch up with the lists
+      connectedBefore = true;
+    });
+    live.addEventListener("handoff", (event) => {
+      const data = JSON.parse(event.data);
+      if (visible("handoffs")) soon("handoffs", loadHandoffs);
+      if (visible("conversation") && data.sender_id === current) soon("conversation", refreshConversation);
+    });
+    live.addEventListener("message", (event) => {
+      const data = JSON.parse(event.data);
+      if (visible("conversation") && data.sender_id === current) soon("conversation", refreshConversation);
+    });
+    live.addEventListener("resync", reloadVisible);
+    live.addEventListener("error", () => {
+      liveStatus(false, "Reconnecting…");
+      if (live.readyState !== EventSource.CLOSED) return; // EventSource retries by itself
+      // Refused (signed out, server restarting): api() goes to the login page on a 401.
+      live = null;
+      api("/agent/api/handoffs").then(
+        () => setTimeout(connectLive, 3000),
+        () => setTimeout(connectLive, 15000),
+      );
+    });
+  }
+
   // --- start -------------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     $("suggest-form").addEventListener("submit", onSuggest);
@@ -461,5 +525,6 @@
     $("analytics-days").addEventListener("change", loadAnalytics);
     window.addEventListener("hashchange", route);
     route();
+    connectLive();
   });
 })();
