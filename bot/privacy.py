@@ -44,10 +44,12 @@ MASK = "[***]"
 # --- words ------------------------------------------------------------------------------------
 # "Password" in Cyrillic and Latin-script Bulgarian and English, with the misspellings and
 # slang customers use: парола-та, паролка, пасуърд/пасуорд/пасворд, пас(ът), pasuorda, pw ...
+# A PIN of the account counts too: "ПИН кодът ми е 48213907", "pin-a mi e ...".
 _KEYWORD = (
-    r"(?:парол(?:а(?:-?та)?|ка(?:та)?|и(?:те)?)|пас(?:уър|уор|уар|вор)д(?:а|ът)?|пас(?:а|ът)?"
-    r"|parol(?:[ae](?:-?ta)?|ka(?:ta)?|i(?:te)?)|pas(?:uor|uar|vor|wor|uur)d(?:a|at|ut)?"
-    r"|pass(?:word|wd|w|code|phrase)?s?(?:-?a)?|pas-?a|pwd?)"
+    r"(?:пар[оo]л(?:а(?:-?та)?|о|ка(?:та)?|и(?:те)?)|пас(?:уър|уор|уар|вор)д(?:а|ът)?|пас(?:а|ът)?"
+    r"|parol(?:[aeo]a?(?:-?ta)?|ka(?:ta)?|i(?:te)?)|pas(?:uor|uar|vor|wor|uur)d(?:a|at|ut)?"
+    r"|pass?(?:word|wrod|wd|w|code|phrase)?s?(?:-?a|ut|at)?|pas-?a|pwd?"
+    r"|пин(?:-?(?:а|ът))?(?:\s+код(?:а|ът)?)?|pin(?:-?(?:a|ut))?(?:\s+(?:code|kod(?:a|ut)?))?)"
 )
 # Typing a password in: "пробвах Zdravko77 и zdravko77", "влизам с ivan@abv.bg и Tea2024".
 _ATTEMPT = (
@@ -192,6 +194,8 @@ def _secret_after_copula(token: str) -> bool:
     """
     if token.isdigit():
         return 4 <= len(token) <= 64
+    if "_" in token.strip("_") and token.isascii() and 5 <= len(token) <= 32:
+        return True  # "sharo_kuche": words do not join with an underscore
     return 5 <= len(token) <= 32 and token.isascii() and token.isalpha() and not _ordinary_word(token)
 
 
