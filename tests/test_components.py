@@ -8,7 +8,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.calibration import is_gibberish
+from bot.nlu.calibration import IntentRules, full_mailbox_reading, is_gibberish
 from bot.nlu.entity_extractor import VocabularyEntityExtractor
 from bot.nlu.language_detector import WRITING_FORM, LanguageDetector
 from bot.nlu.tokenizer import BilingualTokenizer
@@ -155,3 +155,43 @@ def test_entity_extractor_adds_normalised_entities() -> None:
         for e in message.get(ENTITIES)
         if e["entity"] != "language"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("кутията ми е пълна", True),
+        ("пак е на 98%, почиствам я всеки месец", True),
+        ("my inbox is at 100% and nobody can email me", True),
+        ("pishe quota exceeded", True),
+        ('писмата се връщат с "554 rejected". Кутията не е пълна, гледах', False),
+        ("kutiqta ne e pulna, proverih", False),
+        ("квотата е наред", False),
+        ("quota is fine", False),
+        ("пощата не работи", None),
+        ("50% of my mail is spam", None),
+    ],
+)
+def test_full_mailbox_reading(text: str, reading: bool | None) -> None:
+    assert full_mailbox_reading(text) is reading
+
+
+def _ranked(text: str, *ranking: tuple[str, float]) -> Message:
+    message = Message(data={TEXT: text})
+    message.set("intent", {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+def test_a_box_said_not_to_be_full_is_not_the_full_mailbox() -> None:
+    message = _ranked("user unknown, a kutiqta ne e pulna", ("mailbox_full", 0.6), ("mail_not_working", 0.3))
+    IntentRules.apply(message)
+    assert message.get("intent")["name"] == "mail_not_working"
+    assert [r["name"] for r in message.get("intent_ranking")] == ["mail_not_working"]
+
+
+def test_a_stated_full_box_overrides_an_unsure_reading() -> None:
+    text = "my inbox is at 100% and nobody can email me"
+    message = _ranked(text, ("mail_not_working", 0.5), ("mailbox_full", 0.4))
+    IntentRules.apply(message)
+    assert message.get("intent") == {"name": "mailbox_full", "confidence": 1.0}

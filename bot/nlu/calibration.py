@@ -19,6 +19,8 @@ an unsure reading, as a pressed button would:
   the mailbox-full answers (cues: knowledge file; "не е пълна" is no cue). What the message
   was read as before stays second in the ranking, so the answer can offer it as a button.
   Not for out-of-scope questions: "how much is a bigger mailbox, mine is full" stays declined.
+- **A box said not to be full is not the full mailbox.** When DIET reads the full mailbox but
+  the message only says the box is *not* full, the next reading stands.
 - **Another language** (Russian, German: `writing_form` "other") is out of scope whatever its
   words say; the answer then tells, in both languages, which languages the assistant speaks.
 """
@@ -89,20 +91,33 @@ def _is_word(word: str) -> bool:
 
 _NEGATIONS = frozenset("ne not isnt no nito".split())
 _ALL_RIGHT = frozenset("fine ok okay normal normalna normalno nared".split())
+# "на 98%", "at 100%": a box that is (almost) full, said as a figure.
+_FULL_PERCENT = re.compile(r"(?<![\d.,])(9[5-9]|100)\s?%")
 
 
-def has_full_mailbox_cue(text: str) -> bool:
-    """A full-mailbox cue, not negated: "кутията не е пълна", "quota is fine" are no cue."""
+def full_mailbox_reading(text: str) -> bool | None:
+    """True: the message says the box is full (a cue, or "at 98%"); False: it only says the
+    box is *not* full ("кутията не е пълна", "quota is fine"); None: it says neither."""
+    if _FULL_PERCENT.search(text):
+        return True
     said = f" {key(text)} "
+    negated = False
     for cue in _full_cues():
         start = said.find(f" {cue}")
         while start >= 0:
             before = said[:start].split()[-2:]
-            after = said[start + len(cue) + 1 :].split()[:2]
+            word_end = said.find(" ", start + len(cue) + 1)  # the cue may be a word's start
+            after = said[word_end:].split()[:2]
             if not (_NEGATIONS & set(before) or _ALL_RIGHT & set(after)):
                 return True
+            negated = True
             start = said.find(f" {cue}", start + 1)
-    return False
+    return False if negated else None
+
+
+def has_full_mailbox_cue(text: str) -> bool:
+    """A full-mailbox cue, not negated: "кутията не е пълна", "quota is fine" are no cue."""
+    return full_mailbox_reading(text) is True
 
 
 def _full_cues() -> list[str]:
@@ -224,6 +239,14 @@ class IntentRules(GraphComponent):
             certain = "out_of_scope"
         elif name != "mailbox_full" and top != "out_of_scope" and has_full_mailbox_cue(text):
             certain = "mailbox_full"
+        elif top == "mailbox_full" and full_mailbox_reading(text) is False:
+            # "... 554 rejected. Кутията не е пълна": the customer ruled the full box out, so
+            # the next reading stands (usually the fault), with its own confidence.
+            rest = [r for r in guesses if r["name"] != "mailbox_full"]
+            if rest:
+                message.set(INTENT, dict(rest[0]), add_to_output=True)
+                message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+            return
         else:
             return
         message.set(INTENT, {"name": certain, "confidence": 1.0}, add_to_output=True)
