@@ -91,8 +91,8 @@ def _is_word(word: str) -> bool:
 
 _NEGATIONS = frozenset("ne not isnt no nito".split())
 _ALL_RIGHT = frozenset("fine ok okay normal normalna normalno nared".split())
-# "на 98%", "at 100%": a box that is (almost) full, said as a figure.
-_FULL_PERCENT = re.compile(r"(?<![\d.,])(9[5-9]|100)\s?%")
+# "на 98%", "at 100%": a box that is (almost) full, said as a figure ("correct 100%" is not).
+_FULL_PERCENT = re.compile(r"(?<!\w)(на|na|at)\s+(9[5-9]|100)\s?%", re.IGNORECASE)
 
 
 def full_mailbox_reading(text: str) -> bool | None:
@@ -241,8 +241,8 @@ class IntentRules(GraphComponent):
             certain = "mailbox_full"
         elif top == "mailbox_full" and full_mailbox_reading(text) is False:
             # "... 554 rejected. Кутията не е пълна": the customer ruled the full box out, so
-            # the next reading stands (usually the fault), with its own confidence.
-            rest = [r for r in guesses if r["name"] != "mailbox_full"]
+            # the next real reading stands (usually the fault), with its own confidence.
+            rest = [r for r in guesses if r["name"] not in ("mailbox_full", *SMALL_TALK)]
             if rest:
                 message.set(INTENT, dict(rest[0]), add_to_output=True)
                 message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
