@@ -15,6 +15,7 @@ import random
 import re
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -732,3 +733,68 @@ def test_webhook_command_without_configuration_fails_clearly(monkeypatch: pytest
 
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["telegram-webhook"]) == 2
+
+
+# -- socket.io as the standard rasa-webchat 1.0 widget speaks it ------------------------------
+def webchat_ask(url: str, text: str, custom_data: Any, timeout: float = 60) -> tuple[str, dict]:
+    """A session as rasa-webchat opens it: session_request, then `user_uttered` carrying the
+    page's `customData`. Returns the session id and the first reply."""
+    import queue
+    import uuid
+
+    import socketio
+
+    session = f"webchat-{uuid.uuid4().hex[:8]}"
+    replies: queue.Queue = queue.Queue()
+    confirmed = threading.Event()
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", replies.put)
+    client.on("session_confirm", lambda *_: confirmed.set())
+    client.connect(url, transports=["polling"], socketio_path="socket.io", wait_timeout=30)
+    try:
+        client.emit("session_request", {"session_id": session})
+        assert confirmed.wait(30), "no session_confirm"
+        client.emit("user_uttered", {"message": text, "customData": custom_data, "session_id": session})
+        return session, replies.get(timeout=timeout)
+    finally:
+        client.eio.disconnect(abort=True)
+
+
+def stored_slot(assistant: LiveAssistant, sender: str, slot: str, wait: float = 10) -> Any:
+    """The slot once Rasa has saved the turn (the reply is emitted before the save)."""
+    deadline = time.monotonic() + wait
+    while True:
+        response = requests.get(
+            f"{assistant.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30
+        )
+        response.raise_for_status()
+        value = response.json()["slots"].get(slot)
+        if value is not None or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(("page", "language"), [("en", "en"), ("bg", "bg"), ("en-GB", "en")])
+def test_rasa_webchat_custom_data_sets_the_conversation_language(
+    assistant: LiveAssistant, page: str, language: str
+) -> None:
+    # "pop3?" says nothing about the customer's language: the page's decides.
+    session, reply = webchat_ask(assistant.url, "pop3?", {"language": page})
+    assert stored_slot(assistant, session, "language") == language
+    expected = assistant.ask("what is pop3" if language == "en" else "какво е pop3", sender=f"rest-{session}")
+    assert reply["text"].split("\n")[0] == expected[0]["text"].split("\n")[0]
+
+
+def test_rasa_webchat_custom_data_is_never_stored_beyond_the_language(assistant: LiveAssistant) -> None:
+    hostile = {"language": "ru", "password": "Tea2024!", "blob": "x" * 5000}
+    session, reply = webchat_ask(assistant.url, "pop3?", hostile)
+    assert reply.get("text")
+    stored_slot(assistant, session, "last_topic")  # the turn is saved
+    response = requests.get(
+        f"{assistant.url}/conversations/{session}/tracker", params={"token": API_TOKEN}, timeout=30
+    )
+    user_events = [e for e in response.json()["events"] if e["event"] == "user"]
+    page_keys = [set(e.get("metadata") or {}) - {"model_id", "assistant_id"} for e in user_events]
+    assert user_events and all(keys == {"language"} for keys in page_keys)
+    assert "Tea2024!" not in response.text and "xxxxx" not in response.text
+    assert stored_slot(assistant, session, "language") != "ru"

@@ -61,6 +61,24 @@ def test_language_detector_sets_form_and_language_entity(
     assert message.as_dict(only_output_properties=True).get(WRITING_FORM) == form
 
 
+@pytest.mark.parametrize(
+    ("text", "metadata", "language"),
+    [
+        ("pop3?", {"language": "en"}, ["en"]),  # undecided: the page's language
+        ("pop3?", {"language": "bg-BG"}, ["bg"]),
+        ("pop3?", {"language": "ru"}, []),  # not one we answer in: left to the conversation
+        ("pop3?", {"language": ["en"]}, []),
+        ("кутията ми е пълна", {"language": "en"}, ["bg"]),  # what the customer writes wins
+    ],
+)
+def test_an_undecided_first_message_takes_the_pages_language(
+    text: str, metadata: dict, language: list[str]
+) -> None:
+    message = Message(data={TEXT: text, "metadata": metadata})
+    detector().process([message])
+    assert language_entities(message) == language
+
+
 def test_language_detector_labels_training_data() -> None:
     data = TrainingData([Message(data={TEXT: "kutiqta e pulna", "intent": "mailbox_full"})])
     detector().process_training_data(data)

@@ -52,6 +52,13 @@ def _valid_session_id(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_SENDER_CHARS
 
 
+def page_metadata(value: Any) -> dict[str, str]:
+    """What the page may tell about the conversation (rasa-webchat's `customData`): only its
+    language, short. Anything else a page or a crafted client sends is dropped, never stored."""
+    language = value.get("language") if isinstance(value, dict) else None
+    return {"language": language} if isinstance(language, str) and 0 < len(language) <= 16 else {}
+
+
 class CorsSocketIOInput(SocketIOInput):
     """SocketIOInput that only accepts the origins in WEB_ORIGINS and checks what it gets."""
 
@@ -102,7 +109,7 @@ class CorsSocketIOInput(SocketIOInput):
             if not default_limiter().allow(f"socketio:{sender}"):
                 logger.warning("socketio: session %s is over the rate limit; message dropped", sender)
                 return
-            metadata = data.get(self.metadata_key)
+            metadata = page_metadata(data.get(self.metadata_key))
             output = SocketIOOutput(sio, self.bot_message_evt)  # emits to the room `sender`
             text, had_password = prepare_text(data["message"])
             # The widget keeps a message out of its stored history until this says what the
@@ -129,7 +136,7 @@ class CorsSocketIOInput(SocketIOInput):
                 output,
                 sender,
                 input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else {},
+                metadata=metadata,
             )
             await handle_or_apologise(on_new_message, message)
 

@@ -3,7 +3,9 @@
 It runs first in the pipeline. It sets the message attribute `writing_form` (bg, bg_latn, en)
 for the tokenizer, adds it to the parse result, and emits a `language` entity (bg or en) that
 fills the `language` slot. An undecided message emits nothing, so the slot keeps its value,
-unless the conversation has no language yet: then a guess ("mailbx ful" is English) decides.
+unless the conversation has no language yet: then the page's language, when the channel sent
+one as message metadata (`{"language": "en"}`: rasa-webchat's `customData`), or else a guess
+("mailbx ful" is English) decides.
 Rasa hands a component its `tracker` when `process` asks for one (the recipe wires the
 conversation in by the parameter's name); without a conversation (`/model/parse`) it is empty.
 """
@@ -22,10 +24,19 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.langid import detect_writing_form, guess_writing_form, reply_language
+from bot.langid import REPLY_LANGUAGE, detect_writing_form, guess_writing_form, reply_language
 
 WRITING_FORM = "writing_form"
 LANGUAGE_ENTITY = "language"
+
+
+def page_language(message: Message) -> str | None:
+    """The language the channel says the customer's page is in, if it is one we answer in."""
+    metadata = message.get("metadata")
+    value = metadata.get("language") if isinstance(metadata, dict) else None
+    if isinstance(value, str) and value[:2].lower() in REPLY_LANGUAGE.values():
+        return value[:2].lower()
+    return None
 
 
 @DefaultV1Recipe.register(
@@ -66,7 +77,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             message.set(WRITING_FORM, form, add_to_output=True)
             language = reply_language(form)
             if form is None and not language_known:
-                language = reply_language(guess_writing_form(text))
+                language = page_language(message) or reply_language(guess_writing_form(text))
             if language:
                 entity = {
                     "entity": LANGUAGE_ENTITY,
