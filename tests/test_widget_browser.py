@@ -357,6 +357,57 @@ def test_mobile_layout(stack: Stack, browser: Browser) -> None:
         context.close()
 
 
+def answer_first_line_visible(page: Page) -> dict:
+    """Where the first bubble of the latest answer is, relative to the scrolling chat body."""
+    return page.locator(".body").evaluate(
+        """(body) => {
+            const rows = [...body.querySelectorAll('.log .row')];
+            let start = rows.length - 1;
+            while (start > 0 && rows[start - 1].classList.contains('bot')) start -= 1;
+            const first = rows[start].getBoundingClientRect();
+            const view = body.getBoundingClientRect();
+            const answer = rows[rows.length - 1].getBoundingClientRect().bottom - first.top;
+            return {top: first.top - view.top, viewHeight: view.height, answerHeight: answer};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_phone_article_links_and_long_answers(stack: Stack, browser: Browser, viewport: dict) -> None:
+    kb = KnowledgeBase.load()
+    mobile = viewport["width"] < 600
+    context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, locale="bg-BG")
+    context.set_default_timeout(REPLY_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(stack.page_url)
+        open_widget(page)
+        # A long answer: its first line is in view, not only its end.
+        ask(page, "Каква е разликата между POP3 и IMAP?")
+        place = answer_first_line_visible(page)
+        assert place["answerHeight"] > place["viewHeight"], "the answer should not fit: pick a longer one"
+        assert 0 <= place["top"] < place["viewHeight"], place
+        # Article links read as the article's title; the URL is the target.
+        link = page.locator('.bubble.bot a[href^="https://www.tea.bg/"]').last
+        expect(link).to_be_visible()
+        titles = {article["title"]["bg"] for article in kb.articles.values()}
+        label = link.evaluate("(a) => a.firstChild.textContent")
+        assert label in titles, label
+        assert link.get_attribute("href") == kb.base_url + next(
+            a["path"] for a in kb.articles.values() if a["title"]["bg"] == label
+        )
+        # The support phone is a tap-to-call link on one line.
+        ask(page, "искам да говоря с човек")
+        phone = page.locator(".bubble.bot a.phone").last
+        expect(phone).to_be_visible()
+        assert phone.inner_text() == kb.phone
+        assert phone.get_attribute("href") == "tel:" + kb.phone.replace(" ", "")
+        assert phone.evaluate("(a) => a.getClientRects().length") == 1
+        page.screenshot(path=str(ARTIFACTS / f"widget-links-{viewport['width']}.png"))
+    finally:
+        context.close()
+
+
 def test_reconnects_after_server_restart(stack: Stack, context: BrowserContext) -> None:
     page = context.new_page()
     page.goto(stack.page_url)

@@ -18,6 +18,10 @@ const TYPING_TIMEOUT_MS = 30000; // hide the typing dots if no answer ever comes
 // URLs in bot text; trailing punctuation belongs to the sentence, not to the link.
 const URL_RE = /https?:\/\/[^\s<>"'«»„“]+/g;
 const TRAILING_PUNCT_RE = /[.,;:!?)\]}]+$/;
+// "Статия: POP3 или IMAP - https://..." (bot/knowledge.py links_text): label, title, URL.
+const ARTICLE_LINE_RE = /^([^:]{1,40}: )?(.+?) - (https?:\/\/\S+)$/;
+// International or national phone numbers in bot text, e.g. "+359 2 439 67 00".
+const PHONE_RE = /(?:\+\d{1,3}|\b0)[\d ]{6,14}\d\b/g;
 
 // document.currentScript is only set while this script runs for the first time.
 const SCRIPT = document.currentScript;
@@ -108,19 +112,49 @@ const ICON_CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-
 const ICON_CLOSE = 'M6 6l12 12M18 6L6 18';
 const ICON_SEND = 'M3 20l18-8L3 4v6l12 2-12 2z';
 
-/** Appends `text` to `parent`, turning http(s) URLs into links that open in a new tab. */
-function appendLinkified(parent, text, newTabHint) {
+function newTabLink(url, label, newTabHint) {
+  const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, label);
+  link.append(h('span', { class: 'sr-only', text: ` ${newTabHint}` }));
+  return link;
+}
+
+/** Appends `text`, with phone numbers as tap-to-call links that never wrap. */
+function appendPhones(parent, text) {
   let last = 0;
-  for (const match of text.matchAll(URL_RE)) {
-    const url = match[0].replace(TRAILING_PUNCT_RE, '');
-    if (!httpOrigin(url)) continue;
+  for (const match of text.matchAll(PHONE_RE)) {
     parent.append(text.slice(last, match.index));
-    const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url);
-    link.append(h('span', { class: 'sr-only', text: ` ${newTabHint}` }));
-    parent.append(link);
-    last = match.index + url.length;
+    parent.append(h('a', { href: `tel:${match[0].replace(/[^\d+]/g, '')}`, class: 'phone' }, match[0]));
+    last = match.index + match[0].length;
   }
   parent.append(text.slice(last));
+}
+
+/** Appends one line of bot text. An article line ("Article: <title> - <url>", as the
+ * knowledge base writes it) shows the title as the link; other URLs are linked as they are. */
+function appendLine(parent, line, newTabHint) {
+  const article = ARTICLE_LINE_RE.exec(line);
+  if (article && httpOrigin(article[3])) {
+    if (article[1]) parent.append(article[1]);
+    parent.append(newTabLink(article[3], article[2], newTabHint));
+    return;
+  }
+  let last = 0;
+  for (const match of line.matchAll(URL_RE)) {
+    const url = match[0].replace(TRAILING_PUNCT_RE, '');
+    if (!httpOrigin(url)) continue;
+    appendPhones(parent, line.slice(last, match.index));
+    parent.append(newTabLink(url, url, newTabHint));
+    last = match.index + url.length;
+  }
+  appendPhones(parent, line.slice(last));
+}
+
+/** Appends bot `text` to `parent`: links that open in a new tab, phones to tap. */
+function appendLinkified(parent, text, newTabHint) {
+  text.split('\n').forEach((line, index) => {
+    if (index) parent.append('\n');
+    appendLine(parent, line, newTabHint);
+  });
 }
 
 // --- the widget -------------------------------------------------------------------------------
@@ -243,6 +277,18 @@ function mount(config) {
 
   const userBubbles = new Map(); // message id -> the text node of its bubble, until acknowledged
 
+  // The first bubble of the answer being received (Rasa sends each paragraph on its own):
+  // a long answer is scrolled to its start, so its first line is read first.
+  let answerStart = null;
+
+  function scrollToAnswer(row) {
+    if (!answerStart) answerStart = row;
+    const top = answerStart.getBoundingClientRect().top - body.getBoundingClientRect().top;
+    const height = row.getBoundingClientRect().bottom - answerStart.getBoundingClientRect().top;
+    if (height > body.clientHeight) body.scrollTop += top - 8;
+    else scrollToEnd();
+  }
+
   function renderMessage(message) {
     const bubble = h('div', { class: `bubble ${message.from}` });
     bubble.append(h('span', { class: 'sr-only', text: `${t(message.from === 'user' ? 'you' : 'bot')}: ` }));
@@ -252,7 +298,9 @@ function mount(config) {
       bubble.append(text);
       if (message.pending) userBubbles.set(message.id, text);
     }
-    log.append(h('div', { class: `row ${message.from}` }, bubble));
+    const row = h('div', { class: `row ${message.from}` }, bubble);
+    log.append(row);
+    return row;
   }
 
   /** The server kept the message (masked, if it held a password): show and store that. */
@@ -286,9 +334,13 @@ function mount(config) {
     state.history.push(message);
     if (state.history.length > MAX_HISTORY) state.history.splice(0, state.history.length - MAX_HISTORY);
     save();
-    renderMessage(message);
+    const row = renderMessage(message);
     renderQuickReplies();
-    scrollToEnd();
+    if (message.from === 'bot') scrollToAnswer(row);
+    else {
+      answerStart = null;
+      scrollToEnd();
+    }
   }
 
   function showTyping(on) {
