@@ -14,9 +14,13 @@ import asyncio
 import random
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
+import requests
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
@@ -36,11 +40,13 @@ from bot.agent.index_tables import INDEX_META, INDEX_TABLES
 from bot.agent.store import EVENTS, QUEUE_TYPES, RESOLVED
 from bot.retention import DAY, erase, expire
 from bot.trackerstore import LeanSQLTrackerStore
-from tests.test_retention import Backend, domain, postgres  # noqa: F401 (fixtures)
+from tests.conftest import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (fixture)
+from tests.test_retention import AGENT_PASSWORD, AGENT_USER, Backend, Web, domain, postgres, web  # noqa: F401
 from tests.test_retention import backend as store_backend  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Rasa on loading domain.yml
 NOW = time.time()
+T = TypeVar("T")
 INTENTS = [("mailbox_full", 0.93), ("pop3_vs_imap", 0.88), ("greet", 0.99), ("nlu_fallback", 0.31)]
 MISSED = ["blorp snerk", "Blorp  SNERK", "fnord", "моят имейл е ivan@example.bg", "quux"]
 
@@ -103,6 +109,12 @@ def later_session(rng: random.Random, tracker: DialogueStateTracker, at: float) 
     return copies + turn(rng, at + 1, rng.choice(["rest", "telegram"]), language)
 
 
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class Population:
     def __init__(self, backend: Backend, domain: Domain, seed: int) -> None:  # noqa: F811
         self.backend, self.domain = backend, domain
@@ -117,19 +129,19 @@ class Population:
             tracker = DialogueStateTracker.from_events(
                 sender, conversation(self.rng, start), self.domain.slots
             )
-            asyncio.run(self.store.save(tracker))
+            run(self.store.save(tracker))
             self.senders.append(sender)
 
     def continue_some(self, count: int) -> None:
         for sender in self.rng.sample(self.senders, count):
-            tracker = asyncio.run(self.store.retrieve_full_tracker(sender))
+            tracker = run(self.store.retrieve_full_tracker(sender))
             assert tracker is not None
             at = max(NOW - self.rng.uniform(0, 3) * DAY, (tracker.events[-1].timestamp or 0) + 1)
             for event in later_session(self.rng, tracker, at):
                 tracker.update(event)
             if self.rng.random() < 0.5:  # and a real new handoff
                 tracker.update(SlotSet("handoff_reason", "requested", timestamp=at + 50))
-            asyncio.run(self.store.save(tracker))
+            run(self.store.save(tracker))
 
 
 def without_time(report: dict) -> dict:
@@ -290,3 +302,99 @@ def test_no_resolutions_table_is_needed(backend: Backend, domain: Domain) -> Non
     with db.writer().begin() as connection:
         RESOLVED.drop(connection, checkfirst=True)
     assert ConversationIndex(db).handoffs(50, None)["limit"] == 50
+
+
+# --- over HTTP, on the real web server ----------------------------------------------------------
+def test_the_paged_routes_over_http(backend: Backend, domain: Domain, web: Web) -> None:  # noqa: F811
+    people = Population(backend, domain, seed=7)
+    people.add(40, (0, 10))
+    db = backend.database()
+    expected = insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())
+    auth = (AGENT_USER, AGENT_PASSWORD)
+
+    def get(path: str, **params: str) -> requests.Response:
+        return requests.get(f"{web.url}/agent/api/{path}", params=params, auth=auth, timeout=60)
+
+    walked, params = [], {"limit": "4"}
+    while True:
+        page = get("handoffs", **params)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["handoffs"]) <= 4 and body["limit"] == 4 and body["total"] == len(expected)
+        walked += body["handoffs"]
+        if body["next"] is None:
+            break
+        params = {"limit": "4", "before": body["next"]}
+    assert walked == expected and len(expected) > 4
+    listed = get("conversations", limit="200").json()
+    assert listed["total"] == len(insights.conversations(db.events(types=QUEUE_TYPES)))
+    assert get("handoffs").json()["limit"] == 50  # the default
+    for path, params in [
+        ("handoffs", {"limit": "0"}),
+        ("handoffs", {"limit": "201"}),
+        ("handoffs", {"limit": "ten"}),
+        ("handoffs", {"limit": "9" * 5000}),
+        ("handoffs", {"before": "not a cursor"}),
+        ("handoffs", {"before": "x" * 5000}),
+        ("handoffs", {"before": "' OR 1=1 --"}),
+        ("conversations", {"before": encode_cursor(float("inf"), "a")}),
+        ("conversations", {"limit": "-5"}),
+    ]:
+        response = get(path, **params)
+        assert response.status_code == 400, (path, params, response.text[:200])
+        assert response.headers["Content-Type"].startswith("application/json") and response.json()["error"]
+    # Erased through the route: gone from the list at once.
+    target = expected[0]["sender_id"]
+    erased = requests.post(
+        f"{web.url}/agent/api/conversations/{quote(target, safe='')}/erase", auth=auth, timeout=60
+    )
+    assert erased.status_code == 200
+    after = get("handoffs", limit="200").json()
+    assert target not in [item["sender_id"] for item in after["handoffs"]]
+    assert after["total"] == len(expected) - 1
+    assert index_rows(backend, [target]) == 0
+
+
+# --- the console page in Chromium ---------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+def test_the_console_pages_the_handoff_list(backend: Backend, domain: Domain, web: Web, browser: Any) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    if backend.name != "sqlite":
+        pytest.skip("the page is the same on either store")
+    people = Population(backend, domain, seed=9)
+    people.add(160, (0, 20))
+    db = backend.database()
+    expected = insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())
+    assert len(expected) > 50
+    db.resolve(expected[0]["sender_id"], AGENT_USER)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{web.url}/agent/login")
+        page.get_by_label("User").fill(AGENT_USER)
+        page.get_by_label("Password").fill(AGENT_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{web.url}/agent#handoffs")
+        rows = page.locator("#handoffs-table tbody tr")
+        expect(rows).to_have_count(50)
+        more = page.get_by_role("button", name="Show more")
+        expect(page.locator("#handoffs-status")).to_contain_text(
+            f"{len(expected) - 1} open, 1 resolved; showing 50"
+        )
+        more.click()
+        expect(rows).to_have_count(min(100, len(expected)))
+        shown = [link.inner_text() for link in page.locator("#handoffs-table a.sender").all()]
+        assert shown == [item["sender_id"] for item in expected[:100]]
+        while more.is_visible():
+            more.click()
+            page.wait_for_timeout(300)
+        expect(rows).to_have_count(len(expected))
+        page.get_by_label("Open only").check()  # the server filters: the resolved one is gone
+        expect(page.locator("#handoffs-status")).to_contain_text("showing 50")
+        first = page.locator("#handoffs-table a.sender").first
+        expect(first).to_have_text(expected[1]["sender_id"])
+        page.screenshot(path=str(ARTIFACTS / "agent-handoffs-paged.png"), full_page=True)
+    finally:
+        context.close()
