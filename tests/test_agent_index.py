@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.agent import insights
 from bot.agent.index import (
     ConversationIndex,
+    IndexBuilding,
     PageError,
     decode_cursor,
     encode_cursor,
@@ -151,6 +152,7 @@ def without_time(report: dict) -> dict:
 def assert_index_equals_full_scan(backend: Backend) -> None:
     db = backend.database()
     index = ConversationIndex(db, batch=97)  # small batches: conversations span several
+    index.refresh()  # all of it (a request folds in a few batches only)
     for since in [None, window_start(1, NOW), window_start(7, NOW), window_start(30, NOW)]:
         assert without_time(index.analytics(since)) == without_time(dict(full_scan(db, since))), since
     expected = insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())
@@ -398,3 +400,12 @@ def test_the_console_pages_the_handoff_list(backend: Backend, domain: Domain, we
         page.screenshot(path=str(ARTIFACTS / "agent-handoffs-paged.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_request_does_not_build_a_large_index_itself(backend: Backend, domain: Domain) -> None:  # noqa: F811
+    Population(backend, domain, seed=4).add(30, (0, 3))
+    index = ConversationIndex(backend.database(), batch=20)  # far behind: more than 4 batches
+    with pytest.raises(IndexBuilding):
+        index.handoffs(50, None)
+    assert index.build_in_background().join(60) is None and index.refresh() == 0
+    assert index.handoffs(50, None)["total"] > 0  # caught up: served

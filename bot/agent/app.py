@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlsplit
 from bot.agent import insights
 from bot.agent.auth import COOKIE, Credentials, Sessions, basic_credentials, cookie_value
 from bot.agent.index import DEFAULT_LIMIT, ConversationIndex, window_start
-from bot.agent.store import TrackerDatabase
+from bot.agent.store import READ_ERRORS, TrackerDatabase
 from bot.agent.suggest import Parser, RasaHttpNlu, suggest
 from bot.agent.throttle import Throttle
 from bot.retention import RetentionScheduler, erase, start_scheduler
@@ -138,6 +138,11 @@ class AgentApp:
         if retention:
             # Whether or not the agent area is configured: retention is not an agent feature.
             app.retention = start_scheduler(app.database, env)
+        if app.configured:
+            try:  # the first build on a large store takes minutes: not in a request
+                app.index().build_in_background()
+            except READ_ERRORS:
+                logger.exception("conversation index: the tracker store cannot be read")
         return app
 
     def database(self) -> TrackerDatabase:

@@ -19,6 +19,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import math
 import threading
 from collections import Counter
@@ -43,6 +44,8 @@ from bot.agent.index_tables import (
 from bot.agent.store import EVENTS, QUEUE_TYPES, RESOLVED, Event, TrackerDatabase
 from bot.privacy import mask_contacts, redact
 
+logger = logging.getLogger(__name__)
+
 BATCH = 5000  # events folded per transaction
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -50,8 +53,18 @@ CHUNK = 500  # sender ids per IN (...)
 DAY = 86400.0
 
 
+REQUEST_BATCHES = 4  # a request folds in at most this many batches itself (well under a second)
+LOCK_WAIT = 2.0  # seconds a request waits for another thread's batch
+
+
 class PageError(ValueError):
     """A `limit` or `before` that cannot be used (the API answers 400)."""
+
+
+class IndexBuilding(RuntimeError):
+    """The index is far behind the store (its first build on a large store): the API answers
+    503 with Retry-After while `build_in_background` catches up, instead of one request
+    doing minutes of work."""
 
 
 def day_of(timestamp: float) -> str:
@@ -277,23 +290,47 @@ class ConversationIndex:
                 connection.execute(start.on_conflict_do_nothing(index_elements=["name"]))
             self._ready = True
 
-    def refresh(self, max_batches: int | None = None) -> int:
-        """Fold the events stored since the last refresh; how many were folded."""
+    def refresh(self, max_batches: int | None = None, wait: float = -1) -> int:
+        """Fold the events stored since the last refresh; how many were folded. The lock is
+        taken per batch, so a long build and the requests take turns; `wait` (seconds, -1:
+        for ever) bounds the wait for it, then IndexBuilding."""
         if not self.db.exists():
             return 0
-        with self._lock:
-            with self.db.reader().connect() as connection:
-                if not sa.inspect(connection).has_table(EVENTS.name):
-                    return 0
-            self._ensure_tables()
-            folded = batches = 0
-            while max_batches is None or batches < max_batches:
+        with self.db.reader().connect() as connection:
+            if not sa.inspect(connection).has_table(EVENTS.name):
+                return 0
+        folded = batches = 0
+        while max_batches is None or batches < max_batches:
+            if not self._lock.acquire(timeout=wait):
+                raise IndexBuilding("the conversation index is being built; try again in a few seconds")
+            try:
+                self._ensure_tables()
                 count = self._fold_batch()
-                folded += count
-                batches += 1
-                if count < self.batch:
-                    break
-            return folded
+            finally:
+                self._lock.release()
+            folded += count
+            batches += 1
+            if count < self.batch:
+                return folded
+        return folded
+
+    def current(self) -> None:
+        """Bring the index up to date before a read, or IndexBuilding when that is too much."""
+        if self.refresh(REQUEST_BATCHES, wait=LOCK_WAIT) >= REQUEST_BATCHES * self.batch:  # more to read
+            raise IndexBuilding("the conversation index is being built; try again in a few seconds")
+
+    def build_in_background(self) -> threading.Thread:
+        """Catch up with the store in a daemon thread (the web server calls it at start-up)."""
+
+        def build() -> None:
+            try:
+                self.refresh()
+            except Exception:  # the store down at start-up: requests refresh it later
+                logger.exception("conversation index: the first refresh failed")
+
+        thread = threading.Thread(target=build, name="conversation-index", daemon=True)
+        thread.start()
+        return thread
 
     def _fold_batch(self) -> int:
         # Read first, then one short write transaction that starts by moving the cursor: it
@@ -351,7 +388,7 @@ class ConversationIndex:
         self, limit: int, before: tuple[float, str] | None, open_only: bool = False
     ) -> dict[str, Any]:
         """A page of handed-over conversations, newest handoff first (insights.handoff_queue's items)."""
-        self.refresh()
+        self.current()
         c, r = CONVERSATIONS, RESOLVED
         is_open = sa.or_(r.c.resolved_at.is_(None), r.c.resolved_at < c.c.handoff_at)
         base = sa.and_(c.c.handoff_at.isnot(None), c.c.user_messages > 0)
@@ -385,7 +422,7 @@ class ConversationIndex:
 
     def conversations(self, limit: int, before: tuple[float, str] | None) -> dict[str, Any]:
         """A page of every conversation, latest customer message first."""
-        self.refresh()
+        self.current()
         c, r = CONVERSATIONS, RESOLVED
         joined = c.outerjoin(r, r.c.sender_id == c.c.sender_id)
         query = (
@@ -421,7 +458,7 @@ class ConversationIndex:
     # -- analytics ---------------------------------------------------------------------------------
     def analytics(self, since: float | None) -> dict[str, Any]:
         """insights.analytics of the events since `since` (a UTC midnight, or None: all time)."""
-        self.refresh()
+        self.current()
         first_day = day_of(since) if since is not None else None
 
         def window(table: sa.Table) -> Any:

@@ -33,7 +33,7 @@ from bot.agent.app import (
     is_agent_path,
 )
 from bot.agent.auth import COOKIE, SESSION_SECONDS, basic_credentials, same_origin
-from bot.agent.index import PageError, decode_cursor, page_limit
+from bot.agent.index import IndexBuilding, PageError, decode_cursor, page_limit
 from bot.agent.store import READ_ERRORS
 from bot.agent.suggest import NluUnavailable
 
@@ -85,6 +85,10 @@ async def in_thread(work: Callable[..., T], *args: Any) -> T:
     except READ_ERRORS as problem:
         logger.exception("the tracker store cannot be read")
         raise ServiceUnavailable("the tracker store cannot be read (see the server log)") from problem
+    except IndexBuilding as problem:  # the first build on a large store (bot/agent/index.py)
+        unavailable = ServiceUnavailable(str(problem))
+        unavailable.headers = {"Retry-After": "10"}  # agent_error sends an exception's headers
+        raise unavailable from problem
 
 
 # -- who may pass ------------------------------------------------------------------------------
