@@ -65,7 +65,7 @@ def user(text: str, intent: str, confidence: float | None, at: float, channel: s
     return UserUttered(text, parse["intent"], [], parse, timestamp=at, input_channel=channel)
 
 
-def turn(rng: random.Random, at: float, channel: str, language: str) -> list[Event]:
+def turn(rng: random.Random, at: float, channel: str, language: str | None) -> list[Event]:
     if rng.random() < 0.3:
         text, (intent, confidence) = (
             rng.choice(MISSED),
@@ -78,7 +78,7 @@ def turn(rng: random.Random, at: float, channel: str, language: str) -> list[Eve
         confidence = None  # no confidence at all counts as low
     return [
         user(text, intent, confidence, at, channel),
-        SlotSet("language", language, timestamp=at + 0.1),
+        *([SlotSet("language", language, timestamp=at + 0.1)] if language else []),
         ActionExecuted("action_answer", timestamp=at + 0.2),
         BotUttered("отговор", {}, timestamp=at + 0.3),
         ActionExecuted("action_listen", timestamp=at + 0.4),
@@ -138,7 +138,14 @@ class Population:
             tracker = run(self.store.retrieve_full_tracker(sender))
             assert tracker is not None
             at = max(NOW - self.rng.uniform(0, 3) * DAY, (tracker.events[-1].timestamp or 0) + 1)
-            for event in later_session(self.rng, tracker, at):
+            # A new session with copied slots, or (rarely in Rasa) the old one going on
+            # days later without the language being set again.
+            more = (
+                later_session(self.rng, tracker, at)
+                if self.rng.random() < 0.6
+                else turn(self.rng, at, "viber", None)
+            )
+            for event in more:
                 tracker.update(event)
             if self.rng.random() < 0.5:  # and a real new handoff
                 tracker.update(SlotSet("handoff_reason", "requested", timestamp=at + 50))

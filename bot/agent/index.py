@@ -35,6 +35,7 @@ from bot.agent import insights
 from bot.agent.index_tables import (
     CONVERSATION_DAYS,
     CONVERSATIONS,
+    DAILY,
     INDEX_META,
     INDEX_NAME,
     INDEX_STATE,
@@ -127,6 +128,8 @@ class _Conversation:
     summary: str | None = None
     copying: bool = False
     last_event_id: int = 0
+    first_day: str | None = None
+    language_at: float | None = None
 
 
 @dataclass
@@ -155,6 +158,7 @@ class _Batch:
     days: dict[tuple[str, str], _Day] = field(default_factory=dict)
     intents: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     missed: dict[tuple[str, str, str, str], _Missed] = field(default_factory=dict)
+    daily: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (day, metric, key)
 
     def fold(self, event: Event) -> None:
         """One event, as insights.conversations and insights.analytics read it."""
@@ -177,13 +181,15 @@ class _Batch:
                     conv.handoff_at, conv.handoff_reason = event.timestamp, str(value)
             if name == "language" and value:
                 conv.language = day.language = str(value)
+                conv.language_at = event.timestamp
                 day.language_id = event.id
             elif name == "handoff_summary" and value:
                 conv.summary = redact(str(value))[0]
 
     def _user(self, conv: _Conversation, day: _Day, event: Event) -> None:
+        today = day_of(event.timestamp)
         if not conv.user_messages:
-            conv.first_at = event.timestamp
+            conv.first_at, conv.first_day = event.timestamp, today
         conv.user_messages += 1
         conv.last_at = event.timestamp
         conv.channel = day.channel = str(event.data.get("input_channel") or insights.UNKNOWN)
@@ -191,16 +197,21 @@ class _Batch:
         day.last_user_id = event.id
         name, confidence = insights.understanding(event)
         intent = name or insights.UNKNOWN
-        self.intents[(event.sender_id, day_of(event.timestamp), intent)] += 1
-        day.fallback += name == insights.FALLBACK_INTENT
+        self.intents[(event.sender_id, today, intent)] += 1
+        self.daily[(today, "intent", intent)] += 1
+        self.daily[(today, "user", "")] += 1
+        if name == insights.FALLBACK_INTENT:
+            day.fallback += 1
+            self.daily[(today, "fallback", "")] += 1
         if name in insights.NOT_ANSWERED or confidence is None or confidence < insights.LOW_CONFIDENCE:
             day.low += 1
+            self.daily[(today, "low", "")] += 1
             text = mask_contacts(insights.customer_text(event))
             key = insights._normalise(text)
             if key:
                 digest = hashlib.sha1(key.encode()).hexdigest()
                 missed = self.missed.setdefault(
-                    (event.sender_id, day_of(event.timestamp), digest, intent), _Missed(first_id=event.id)
+                    (event.sender_id, today, digest, intent), _Missed(first_id=event.id)
                 )
                 missed.count += 1
                 missed.last_id, missed.text = event.id, text
@@ -382,6 +393,8 @@ class ConversationIndex:
             for (s, d, k, i), m in batch.missed.items()
         ]
         _upsert(connection, UNANSWERED, missed, _merge_missed)
+        daily = [{"day": d, "metric": m, "key": k, "count": n} for (d, m, k), n in batch.daily.items()]
+        _upsert(connection, DAILY, daily, _merge_count)
 
     # -- the handoff queue and the conversation list ---------------------------------------------
     def handoffs(
@@ -457,59 +470,66 @@ class ConversationIndex:
 
     # -- analytics ---------------------------------------------------------------------------------
     def analytics(self, since: float | None) -> dict[str, Any]:
-        """insights.analytics of the events since `since` (a UTC midnight, or None: all time)."""
+        """insights.analytics of the events since `since` (a UTC midnight, or None: all time).
+
+        A conversation is in the window when its latest customer message is; its channel is
+        then that message's, its language the latest language slot if that is in the window
+        too, and it is handed over when its latest handoff is: one GROUP BY on
+        agent_conversations. Message counts are sums of agent_daily's rows."""
         self.current()
         first_day = day_of(since) if since is not None else None
-
-        def window(table: sa.Table) -> Any:
-            return table.c.day >= first_day if first_day else sa.true()
-
-        d = CONVERSATION_DAYS
-        days_query = sa.select(
-            d.c.sender_id,
-            d.c.day,
-            d.c.user_messages,
-            d.c.handoffs,
-            d.c.last_user_id,
-            d.c.channel,
-            d.c.language_id,
-            d.c.language,
-        ).where(window(d))
-        totals = sa.select(sa.func.sum(d.c.user_messages), sa.func.sum(d.c.fallback), sa.func.sum(d.c.low))
-        i = INTENT_DAYS
-        intents = sa.select(i.c.intent, sa.func.sum(i.c.count)).where(window(i)).group_by(i.c.intent)
+        c = CONVERSATIONS
+        if since is None:
+            in_window = c.c.user_messages > 0
+            language: Any = c.c.language
+            handed = c.c.handoff_at.isnot(None)
+            day: Any = c.c.first_day
+        else:
+            in_window = sa.and_(c.c.last_at >= since, c.c.user_messages > 0)
+            language = sa.case((c.c.language_at >= since, c.c.language), else_=None)
+            handed = sa.and_(c.c.handoff_at.isnot(None), c.c.handoff_at >= since)
+            day = sa.case((c.c.first_at >= since, c.c.first_day), else_=None)
+        handed_flag = sa.case((handed, 1), else_=0)
+        groups = sa.select(c.c.channel, language, handed_flag, day, sa.func.count()).where(in_window)
+        groups = groups.group_by(c.c.channel, language, handed_flag, day)
+        d = DAILY
+        daily = sa.select(d.c.metric, d.c.key, sa.func.sum(d.c.count)).group_by(d.c.metric, d.c.key)
+        if first_day:
+            daily = daily.where(d.c.day >= first_day)
         u = UNANSWERED
+        u_window = u.c.day >= first_day if first_day else sa.true()
         count = sa.func.sum(u.c.count)
         top = (
             sa.select(u.c.key_hash, count, sa.func.min(u.c.first_id), sa.func.max(u.c.last_id))
-            .where(window(u))
+            .where(u_window)
             .group_by(u.c.key_hash)
             .order_by(count.desc(), sa.func.min(u.c.first_id))
             .limit(insights.TOP_UNANSWERED)
         )
         with self.db.reader().connect() as connection:
-            rows = connection.execute(days_query).all()
-            messages, fallbacks, low = connection.execute(totals.where(window(d))).one()
-            intent_counts = dict(connection.execute(intents).all())
-            top_rows = connection.execute(top).all()
-            unanswered = self._unanswered(connection, top_rows, window(u))
-        per_sender: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            s = per_sender.setdefault(
-                row.sender_id, {"users": 0, "handoffs": 0, "first": None, "uid": 0, "lid": 0}
-            )
-            s["users"] += row.user_messages
-            s["handoffs"] += row.handoffs
-            if row.user_messages and (s["first"] is None or row.day < s["first"]):
-                s["first"] = row.day
-            if row.last_user_id > s["uid"]:
-                s["uid"], s["channel"] = row.last_user_id, row.channel
-            if row.language_id > s["lid"]:
-                s["lid"], s["language"] = row.language_id, row.language
-        found = [s for s in per_sender.values() if s["users"]]
-        total = len(found)
-        handed_over = sum(1 for s in found if s["handoffs"])
-        messages, fallbacks, low = int(messages or 0), int(fallbacks or 0), int(low or 0)
+            grouped = connection.execute(groups).all()
+            sums = connection.execute(daily).all()
+            spanning = self._spanning_first_days(connection, since, first_day) if since is not None else []
+            unanswered = self._unanswered(connection, connection.execute(top).all(), u_window)
+        total = handed_over = 0
+        per_day: Counter[str] = Counter(spanning)
+        per_channel: Counter[str] = Counter()
+        per_language: Counter[str] = Counter()
+        for channel, lang, flag, first, n in grouped:
+            total += n
+            handed_over += n if flag else 0
+            per_channel[channel or insights.UNKNOWN] += n
+            per_language[lang or insights.UNKNOWN] += n
+            if first is not None:
+                per_day[first] += n
+        messages: Counter[str] = Counter()
+        intents: Counter[str] = Counter()
+        for metric, key, n in sums:
+            if metric == "intent":
+                if n:
+                    intents[key] += int(n)
+            else:
+                messages[metric] += int(n or 0)
         return {
             "generated_at": insights.iso(datetime.now(timezone.utc).timestamp()),
             "since": insights.iso(since),
@@ -517,21 +537,36 @@ class ConversationIndex:
                 "total": total,
                 "handed_over": handed_over,
                 "contained": total - handed_over,
-                "per_day": dict(sorted(Counter(s["first"] for s in found).items())),
-                "per_channel": dict(
-                    Counter(s.get("channel") or insights.UNKNOWN for s in found).most_common()
-                ),
-                "per_language": dict(
-                    Counter(s.get("language") or insights.UNKNOWN for s in found).most_common()
-                ),
+                "per_day": dict(sorted(per_day.items())),
+                "per_channel": dict(per_channel.most_common()),
+                "per_language": dict(per_language.most_common()),
             },
             "containment_rate": insights._share(total - handed_over, total),
-            "messages": {"user": messages, "fallback": fallbacks, "low_confidence": low},
-            "fallback_rate": insights._share(fallbacks, messages),
+            "messages": {
+                "user": messages["user"],
+                "fallback": messages["fallback"],
+                "low_confidence": messages["low"],
+            },
+            "fallback_rate": insights._share(messages["fallback"], messages["user"]),
             "low_confidence_threshold": insights.LOW_CONFIDENCE,
-            "top_intents": dict(Counter({k: int(v) for k, v in intent_counts.items()}).most_common()),
+            "top_intents": dict(intents.most_common()),
             "unanswered": unanswered,
         }
+
+    @staticmethod
+    def _spanning_first_days(
+        connection: sa.engine.Connection, since: float, first_day: str | None
+    ) -> list[str]:
+        """The first day in the window of the conversations that began before it (few)."""
+        c, d = CONVERSATIONS, CONVERSATION_DAYS
+        query = (
+            sa.select(sa.func.min(d.c.day))
+            .select_from(c.join(d, d.c.sender_id == c.c.sender_id))
+            .where(c.c.last_at >= since, c.c.first_at < since, c.c.user_messages > 0)
+            .where(d.c.day >= first_day, d.c.user_messages > 0)
+            .group_by(c.c.sender_id)
+        )
+        return [day for (day,) in connection.execute(query)]
 
     @staticmethod
     def _unanswered(connection: sa.engine.Connection, top: list[Any], in_window: Any) -> list[dict[str, Any]]:

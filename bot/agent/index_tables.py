@@ -27,6 +27,8 @@ CONVERSATIONS = sa.Table(
     sa.Column("handoffs", sa.Integer, nullable=False, default=0),
     sa.Column("summary", sa.Text),  # redacted
     sa.Column("copying", sa.Boolean, nullable=False, default=False),  # insights.SessionCopies' state
+    sa.Column("first_day", sa.String(10)),  # UTC day of first_at: analytics' per_day
+    sa.Column("language_at", sa.Float),  # time of the latest language slot
     sa.Column("last_event_id", sa.BigInteger, nullable=False, default=0),
     sa.Index("ix_agent_conversations_handoff", "handoff_at", "sender_id"),
     sa.Index("ix_agent_conversations_last", "last_at", "sender_id"),
@@ -69,7 +71,19 @@ UNANSWERED = sa.Table(
     sa.Column("first_id", sa.BigInteger, nullable=False),  # ties rank by first occurrence
     sa.Column("last_id", sa.BigInteger, nullable=False),
     sa.Column("text", sa.Text, nullable=False),  # the spelling of last_id, contacts masked
-    sa.Index("ix_agent_unanswered_day", "day", "key_hash"),
+    # Covering: the top-20 query reads the index only.
+    sa.Index("ix_agent_unanswered_day", "day", "key_hash", "count", "first_id", "last_id"),
+)
+# Per UTC day, all senders together: message counts (`metric` user, fallback, low with key
+# "") and intents (`metric` intent, key the intent). Not per sender, so not in AGENT_TABLES:
+# erasing a sender subtracts its per-sender rows from it (`subtract_erased`).
+DAILY = sa.Table(
+    "agent_daily",
+    INDEX_META,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("metric", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
 )
 # How far the index has read `events` (by primary key).
 INDEX_STATE = sa.Table(
@@ -80,3 +94,27 @@ INDEX_STATE = sa.Table(
 )
 INDEX_NAME = "events"
 INDEX_TABLES = (CONVERSATIONS, CONVERSATION_DAYS, INTENT_DAYS, UNANSWERED)
+
+
+def subtract_erased(connection: sa.engine.Connection, senders: list[str]) -> None:
+    """Take the senders' counts out of DAILY, before their per-sender rows are deleted (in
+    the erasure's transaction: bot/agent/store.py)."""
+    d, i = CONVERSATION_DAYS, INTENT_DAYS
+    deltas: list[dict[str, object]] = []
+    sums = sa.select(d.c.day, sa.func.sum(d.c.user_messages), sa.func.sum(d.c.fallback), sa.func.sum(d.c.low))
+    for day, users, fallback, low in connection.execute(
+        sums.where(d.c.sender_id.in_(senders)).group_by(d.c.day)
+    ):
+        for metric, count in (("user", users), ("fallback", fallback), ("low", low)):
+            deltas.append({"d": day, "m": metric, "k": "", "n": int(count or 0)})
+    intents = sa.select(i.c.day, i.c.intent, sa.func.sum(i.c.count)).where(i.c.sender_id.in_(senders))
+    for day, intent, count in connection.execute(intents.group_by(i.c.day, i.c.intent)):
+        deltas.append({"d": day, "m": "intent", "k": intent, "n": int(count or 0)})
+    if deltas:
+        connection.execute(
+            sa.update(DAILY)
+            .where(DAILY.c.day == sa.bindparam("d"), DAILY.c.metric == sa.bindparam("m"))
+            .where(DAILY.c.key == sa.bindparam("k"))
+            .values(count=DAILY.c.count - sa.bindparam("n")),
+            deltas,
+        )

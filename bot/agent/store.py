@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.agent.index_tables import INDEX_NAME, INDEX_STATE, INDEX_TABLES
+from bot.agent.index_tables import DAILY, INDEX_NAME, INDEX_STATE, INDEX_TABLES, subtract_erased
 from bot.settings import PROJECT_DIR
 
 _META = sa.MetaData()
@@ -280,6 +280,8 @@ class TrackerDatabase:
                 batch = senders[start : start + ERASE_BATCH]
                 found: set[str] = set()
                 with connection.begin():
+                    if inspector.has_table(DAILY.name):  # the index's totals lose these senders
+                        subtract_erased(connection, batch)
                     for table in tables:
                         condition = table.c.sender_id.in_(batch)
                         if table is EVENTS and before is not None:
