@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: install run train test shell eval bench augment web lint validate clean
+.PHONY: install run train test shell eval bench bench-agent augment web lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -59,6 +59,11 @@ eval: $(MODEL)
 # Benchmark against Rasa's own `rasa init` bot -> results/bench/report.md
 bench: $(STAMP)
 	$(PY) -m bot.bench
+
+# The agent console on 100,000 conversations / 3 million events, PostgreSQL and SQLite
+# -> results/bench-agent/report.md (needs Debian's postgresql: scripts/install-system-deps)
+bench-agent: $(STAMP)
+	$(PY) -m bot.bench_agent $(BENCH_AGENT_ARGS)
 
 # Regenerate the Latin-script variants of the Cyrillic training data (data/nlu/generated/)
 augment: $(STAMP)

@@ -262,7 +262,7 @@ def _message(event: Event) -> dict[str, Any]:
 def export(db: TrackerDatabase, sender_id: str, now: float | None = None) -> dict[str, Any] | None:
     """One sender's conversation as a JSON-ready dict (EXPORT_FORMAT); None if nothing is stored."""
     events = _events(db, sender_id)
-    resolution = db.resolutions().get(sender_id)
+    resolution = db.resolution(sender_id)
     if not events and resolution is None:
         return None
     slots: dict[str, Any] = {}

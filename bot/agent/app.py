@@ -6,7 +6,8 @@ The routes (bot/agent/routes.py, a Sanic blueprint on the demo server bot/web.py
     GET  /agent/login, POST /agent/login          the login form; POST /agent/logout
     GET  /agent/static/agent.js|agent.css         web/agent/ (the stylesheet also for the login)
     GET  /agent/api/suggest?q=...                 NLU reading + bg/en answers + links
-    GET  /agent/api/handoffs                      handed-over conversations, newest first
+    GET  /agent/api/handoffs?limit=&before=&open=  handed-over conversations, newest first, paged
+    GET  /agent/api/conversations?limit=&before=  every conversation, latest message first, paged
     GET  /agent/api/conversations/<sender_id>     the transcript with the bot's understanding
     POST /agent/api/conversations/<sender_id>/resolve
     POST /agent/api/conversations/<sender_id>/erase  delete everything stored about the sender
@@ -36,7 +37,8 @@ from urllib.parse import unquote, urlsplit
 
 from bot.agent import insights
 from bot.agent.auth import COOKIE, Credentials, Sessions, basic_credentials, cookie_value
-from bot.agent.store import QUEUE_TYPES, TrackerDatabase
+from bot.agent.index import DEFAULT_LIMIT, ConversationIndex, window_start
+from bot.agent.store import READ_ERRORS, TrackerDatabase
 from bot.agent.suggest import Parser, RasaHttpNlu, suggest
 from bot.agent.throttle import Throttle
 from bot.retention import RetentionScheduler, erase, start_scheduler
@@ -85,7 +87,8 @@ def analytics_csv(report: Mapping[str, Any]) -> str:
 
 
 def analytics_since(days: str, now: float | None = None) -> float | None:
-    """The start of `?days=N` (None: all time); ValueError unless 0 < N <= MAX_DAYS."""
+    """The start of `?days=N`: the last N UTC calendar days, today included (None: all time);
+    ValueError unless 0 < N <= MAX_DAYS. Whole days: the index keeps per-day rows."""
     if not days:
         return None
     try:
@@ -94,7 +97,7 @@ def analytics_since(days: str, now: float | None = None) -> float | None:
         period = -1.0
     if not 0 < period <= MAX_DAYS:  # also NaN
         raise ValueError(f"days must be a number of days between 0 and {MAX_DAYS}")
-    return (time.time() if now is None else now) - period * 86400
+    return window_start(period, time.time() if now is None else now)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class AgentApp:
         self.sessions = sessions or (Sessions(credentials) if credentials else None)
         self._database_factory = database
         self._database: TrackerDatabase | None = None
+        self._index: ConversationIndex | None = None
         self.nlu: Parser = nlu or RasaHttpNlu.from_env()
         self.secure_cookie = secure_cookie
         self.static_dir = static_dir
@@ -134,12 +138,23 @@ class AgentApp:
         if retention:
             # Whether or not the agent area is configured: retention is not an agent feature.
             app.retention = start_scheduler(app.database, env)
+        if app.configured:
+            try:  # the first build on a large store takes minutes: not in a request
+                app.index().build_in_background()
+            except READ_ERRORS:
+                logger.exception("conversation index: the tracker store cannot be read")
         return app
 
     def database(self) -> TrackerDatabase:
         if self._database is None:
             self._database = self._database_factory()
         return self._database
+
+    def index(self) -> ConversationIndex:
+        """The queue, list and analytics tables (bot/agent/index.py), kept by this process."""
+        if self._index is None:
+            self._index = ConversationIndex(self.database())
+        return self._index
 
     @property
     def configured(self) -> bool:
@@ -176,16 +191,23 @@ class AgentApp:
         """ValueError for an unusable message, NluUnavailable when Rasa cannot parse it."""
         return suggest(text, self.nlu)
 
-    def handoffs(self) -> dict[str, Any]:
-        db = self.database()
-        return {"handoffs": insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())}
+    def handoffs(
+        self, limit: int = DEFAULT_LIMIT, before: tuple[float, str] | None = None, open_only: bool = False
+    ) -> dict[str, Any]:
+        return self.index().handoffs(limit, before, open_only)
+
+    def conversations(
+        self, limit: int = DEFAULT_LIMIT, before: tuple[float, str] | None = None
+    ) -> dict[str, Any]:
+        return self.index().conversations(limit, before)
 
     def conversation(self, sender_id: str) -> dict[str, Any] | None:
         db = self.database()
-        events = db.events(sender_id=sender_id)
+        events = db.events(sender_id=sender_id)  # Rasa's index on sender_id: this one only
         if not events:
             return None
-        summary = insights.handoff_queue(events, db.resolutions())
+        resolution = db.resolution(sender_id)
+        summary = insights.handoff_queue(events, {sender_id: resolution} if resolution else {})
         conversation = insights.conversations(events).get(sender_id)
         return {
             "sender_id": sender_id,
@@ -218,4 +240,4 @@ class AgentApp:
         return payload | {"agent_records": erased.agent_rows}
 
     def analytics(self, since: float | None) -> dict[str, Any]:
-        return insights.analytics(self.database().events(types=QUEUE_TYPES, since=since), since)
+        return self.index().analytics(since)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.agent import insights
 from bot.agent.app import analytics_csv
+from bot.agent.index import window_start
 from bot.agent.store import QUEUE_TYPES, StoreConfigError, TrackerDatabase
 from bot.agent.suggest import LocalNlu, NluUnavailable, RasaHttpNlu, suggest
 from bot.processes import MODEL
@@ -92,9 +93,10 @@ def analytics(argv: list[str]) -> int:
     )
     parser.add_argument("--csv", metavar="FILE", help="write the analytics as CSV (metric,key,value)")
     parser.add_argument("--json", action="store_true", help="print the API's JSON")
-    parser.add_argument("--days", type=float, help="only the last N days")
+    parser.add_argument("--days", type=float, help="only the last N UTC days, today included")
     args = parser.parse_args(argv)
-    since = time.time() - args.days * 86400 if args.days else None
+    # The API's window (whole UTC days); read-only here: a full scan, no index is written.
+    since = window_start(args.days, time.time()) if args.days else None
     try:
         events = TrackerDatabase.from_env().events(types=QUEUE_TYPES, since=since)
     except (StoreConfigError, SQLAlchemyError, OSError) as problem:

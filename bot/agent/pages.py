@@ -90,6 +90,7 @@ def app_page(user: str) -> str:
 <th>Status</th></tr></thead>
 <tbody></tbody>
 </table>
+<p><button type="button" id="handoffs-more" hidden>Show more</button></p>
 </section>
 
 <section id="view-conversation" class="view" aria-labelledby="conversation-title" hidden>

@@ -33,6 +33,7 @@ from bot.agent.app import (
     is_agent_path,
 )
 from bot.agent.auth import COOKIE, SESSION_SECONDS, basic_credentials, same_origin
+from bot.agent.index import IndexBuilding, PageError, decode_cursor, page_limit
 from bot.agent.store import READ_ERRORS
 from bot.agent.suggest import NluUnavailable
 
@@ -84,6 +85,10 @@ async def in_thread(work: Callable[..., T], *args: Any) -> T:
     except READ_ERRORS as problem:
         logger.exception("the tracker store cannot be read")
         raise ServiceUnavailable("the tracker store cannot be read (see the server log)") from problem
+    except IndexBuilding as problem:  # the first build on a large store (bot/agent/index.py)
+        unavailable = ServiceUnavailable(str(problem))
+        unavailable.headers = {"Retry-After": "10"}  # agent_error sends an exception's headers
+        raise unavailable from problem
 
 
 # -- who may pass ------------------------------------------------------------------------------
@@ -221,9 +226,26 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
             logger.warning("suggest: %s", problem)
             return error(502, f"the NLU is not available: {problem}")
 
+    # -- paged lists (bot/agent/index.py): ?limit= (default 50, at most 200) and ?before=<next>
+    def paging(request: Request) -> tuple[int, tuple[float, str] | None]:
+        return page_limit(request.args.get("limit")), decode_cursor(request.args.get("before"))
+
     @bp.route("/api/handoffs", methods=GET)
-    async def handoffs(_request: Request) -> HTTPResponse:
-        return json_response(200, await in_thread(agent.handoffs))
+    async def handoffs(request: Request) -> HTTPResponse:
+        try:
+            limit, before = paging(request)
+        except PageError as problem:
+            return error(400, str(problem))
+        open_only = request.args.get("open", "") in ("1", "true")
+        return json_response(200, await in_thread(agent.handoffs, limit, before, open_only))
+
+    @bp.route("/api/conversations", methods=GET)
+    async def conversation_list(request: Request) -> HTTPResponse:
+        try:
+            limit, before = paging(request)
+        except PageError as problem:
+            return error(400, str(problem))
+        return json_response(200, await in_thread(agent.conversations, limit, before))
 
     @bp.route("/api/conversations/<sender_id:str>", methods=GET, unquote=True)
     async def conversation(_request: Request, sender_id: str) -> HTTPResponse:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.agent.index_tables import DAILY, INDEX_NAME, INDEX_STATE, INDEX_TABLES, subtract_erased
 from bot.settings import PROJECT_DIR
 
 _META = sa.MetaData()
@@ -55,7 +56,7 @@ RESOLVED = sa.Table(
 )
 # Every table the agent tools keep about a conversation, each keyed by `sender_id`: erasing
 # a conversation or expiring it (bot/retention.py) deletes its rows from all of them.
-AGENT_TABLES = (RESOLVED,)
+AGENT_TABLES = (RESOLVED, *INDEX_TABLES)  # the conversation index: bot/agent/index.py
 ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
 SLOTS = ("language", "handoff_reason", "handoff_summary")
@@ -279,6 +280,8 @@ class TrackerDatabase:
                 batch = senders[start : start + ERASE_BATCH]
                 found: set[str] = set()
                 with connection.begin():
+                    if inspector.has_table(DAILY.name):  # the index's totals lose these senders
+                        subtract_erased(connection, batch)
                     for table in tables:
                         condition = table.c.sender_id.in_(batch)
                         if table is EVENTS and before is not None:
@@ -289,8 +292,10 @@ class TrackerDatabase:
                         deleted = connection.execute(sa.delete(table).where(condition)).rowcount
                         if table is EVENTS:
                             events += deleted
-                        else:
+                        elif table not in INDEX_TABLES:  # derived rows are not records
                             agent_rows += deleted
+                    if self.is_sqlite and inspector.has_table(INDEX_STATE.name):
+                        _follow_reused_ids(connection)
                 conversations += len(found)
         return Erased(conversations, events, agent_rows)
 
@@ -330,6 +335,16 @@ class TrackerDatabase:
             rows = connection.execute(sa.select(RESOLVED)).all()
         return {row.sender_id: Resolution(row.resolved_at, row.resolved_by) for row in rows}
 
+    def resolution(self, sender_id: str) -> Resolution | None:
+        """One conversation's resolution (the transcript needs no other)."""
+        if not self.exists():
+            return None
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table(RESOLVED.name):
+                return None
+            row = connection.execute(sa.select(RESOLVED).where(RESOLVED.c.sender_id == sender_id)).first()
+        return Resolution(row.resolved_at, row.resolved_by) if row else None
+
     def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
         """Mark a conversation resolved (again: the latest time wins)."""
         resolution = Resolution(time.time() if at is None else at, agent)
@@ -354,6 +369,18 @@ def _of_types(types: Iterable[str]) -> ColumnElement[Any]:
     if "slot" in types:
         kinds.append(sa.and_(EVENTS.c.type_name == "slot", EVENTS.c.action_name.in_(SLOTS)))
     return sa.or_(*kinds)
+
+
+def _follow_reused_ids(connection: sa.engine.Connection) -> None:
+    """SQLite gives the next row the highest remaining id + 1: once the newest rows are
+    deleted, the index's cursor (bot/agent/index.py) must come down with them, in the same
+    transaction, or the rows that reuse those ids would never be indexed."""
+    highest = sa.select(sa.func.coalesce(sa.func.max(EVENTS.c.id), 0)).scalar_subquery()
+    connection.execute(
+        sa.update(INDEX_STATE)
+        .where(INDEX_STATE.c.name == INDEX_NAME, INDEX_STATE.c.last_id > highest)
+        .values(last_id=highest)
+    )
 
 
 def _sqlite_secure_delete(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -196,34 +196,51 @@
   }
 
   // --- Handoffs ----------------------------------------------------------------------------
-  async function loadHandoffs() {
+  // Paged (GET /agent/api/handoffs?limit=&before=&open=): the first page on every load, then
+  // "Show more" appends the next one; a reload keeps as many rows as were shown (up to 200).
+  let handoffRows = [];
+  let handoffNext = null;
+
+  function handoffRow(item) {
+    return el(
+      "tr",
+      { class: item.resolved ? "resolved" : "open" },
+      el("td", {}, el("time", { datetime: item.time, text: when(item.time) })),
+      el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
+      el("td", { text: item.channel }),
+      el("td", { text: item.language }),
+      el(
+        "td",
+        {},
+        REASONS[item.reason] || item.reason,
+        ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
+      ),
+      el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
+    );
+  }
+
+  function handoffQuery(before, limit) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if ($("handoffs-open-only").checked) query.set("open", "1");
+    if (before) query.set("before", before);
+    return `/agent/api/handoffs?${query}`;
+  }
+
+  async function loadHandoffs(more = false) {
     try {
-      const { handoffs } = await api("/agent/api/handoffs");
-      const openOnly = $("handoffs-open-only").checked;
-      const rows = handoffs.filter((item) => !openOnly || !item.resolved);
+      const append = more === true && handoffNext;
+      const limit = append ? 50 : Math.min(200, Math.max(50, handoffRows.length));
+      const page = await api(handoffQuery(append ? handoffNext : null, limit));
+      handoffRows = append ? handoffRows.concat(page.handoffs) : page.handoffs;
+      handoffNext = page.next;
       const body = $("handoffs-table").tBodies[0];
-      body.replaceChildren(
-        ...rows.map((item) =>
-          el(
-            "tr",
-            { class: item.resolved ? "resolved" : "open" },
-            el("td", {}, el("time", { datetime: item.time, text: when(item.time) })),
-            el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
-            el("td", { text: item.channel }),
-            el("td", { text: item.language }),
-            el(
-              "td",
-              {},
-              REASONS[item.reason] || item.reason,
-              ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
-            ),
-            el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
-          ),
-        ),
+      body.replaceChildren(...handoffRows.map(handoffRow));
+      if (!handoffRows.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No handed-over conversations." })));
+      $("handoffs-more").hidden = !handoffNext;
+      status(
+        "handoffs-status",
+        `${page.open} open, ${page.total - page.open} resolved; showing ${handoffRows.length}. Updated ${when(new Date().toISOString())}.`,
       );
-      if (!rows.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No handed-over conversations." })));
-      const open = handoffs.filter((item) => !item.resolved).length;
-      status("handoffs-status", `${open} open, ${handoffs.length - open} resolved. Updated ${when(new Date().toISOString())}.`);
     } catch (error) {
       status("handoffs-status", error.message, true);
     }
@@ -518,8 +535,12 @@
     $("q").addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("suggest-form").requestSubmit();
     });
-    $("handoffs-refresh").addEventListener("click", loadHandoffs);
-    $("handoffs-open-only").addEventListener("change", loadHandoffs);
+    $("handoffs-refresh").addEventListener("click", () => loadHandoffs());
+    $("handoffs-open-only").addEventListener("change", () => {
+      handoffRows = [];
+      loadHandoffs();
+    });
+    $("handoffs-more").addEventListener("click", () => loadHandoffs(true));
     $("resolve-button").addEventListener("click", resolveCurrent);
     eraseButton().addEventListener("click", eraseCurrent);
     $("analytics-days").addEventListener("change", loadAnalytics);
