@@ -6,7 +6,8 @@ The routes (bot/agent/routes.py, a Sanic blueprint on the demo server bot/web.py
     GET  /agent/login, POST /agent/login          the login form; POST /agent/logout
     GET  /agent/static/agent.js|agent.css         web/agent/ (the stylesheet also for the login)
     GET  /agent/api/suggest?q=...                 NLU reading + bg/en answers + links
-    GET  /agent/api/handoffs                      handed-over conversations, newest first
+    GET  /agent/api/handoffs[?case=TEA-123456]    handed-over conversations, newest first
+    GET  /agent/api/callbacks                     callback requests left with consent
     GET  /agent/api/conversations/<sender_id>     the transcript with the bot's understanding
     POST /agent/api/conversations/<sender_id>/resolve
     POST /agent/api/conversations/<sender_id>/erase  delete everything stored about the sender
@@ -176,9 +177,33 @@ class AgentApp:
         """ValueError for an unusable message, NluUnavailable when Rasa cannot parse it."""
         return suggest(text, self.nlu)
 
-    def handoffs(self) -> dict[str, Any]:
+    def handoffs(self, case: str | None = None) -> dict[str, Any]:
+        """The queue; with `case` (a normalised case number), only the conversations with it."""
         db = self.database()
-        return {"handoffs": insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())}
+        queue = insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())
+        if case is not None:
+            queue = [item for item in queue if item["case_number"] == case]
+        return {"handoffs": queue}
+
+    def callbacks(self) -> dict[str, Any]:
+        """Callback requests customers left with their consent, newest first."""
+        rows = self.database().callbacks()
+        return {
+            "callbacks": [
+                {
+                    "sender_id": c.sender_id,
+                    "case_number": c.case_number,
+                    "contact": c.contact,
+                    "language": c.language,
+                    "consent_at": insights.iso(c.consent_at),
+                }
+                for c in rows
+            ]
+        }
+
+    def seen(self, agent: str) -> None:
+        """The agent's console is open (the live stream's heartbeat): they count as online."""
+        self.database().record_presence(agent)
 
     def conversation(self, sender_id: str) -> dict[str, Any] | None:
         db = self.database()

@@ -35,6 +35,7 @@ from bot.agent.app import (
 from bot.agent.auth import COOKIE, SESSION_SECONDS, basic_credentials, same_origin
 from bot.agent.store import READ_ERRORS
 from bot.agent.suggest import NluUnavailable
+from bot.handoff import normalise_case
 
 logger = logging.getLogger(__name__)
 
@@ -222,8 +223,17 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
             return error(502, f"the NLU is not available: {problem}")
 
     @bp.route("/api/handoffs", methods=GET)
-    async def handoffs(_request: Request) -> HTTPResponse:
-        return json_response(200, await in_thread(agent.handoffs))
+    async def handoffs(request: Request) -> HTTPResponse:
+        case = None
+        if "case" in request.args:
+            case = normalise_case(request.args.get("case", "")[:100])
+            if case is None:
+                return error(400, "case must be a case number such as TEA-482193")
+        return json_response(200, await in_thread(agent.handoffs, case))
+
+    @bp.route("/api/callbacks", methods=GET)
+    async def callbacks(_request: Request) -> HTTPResponse:
+        return json_response(200, await in_thread(agent.callbacks))
 
     @bp.route("/api/conversations/<sender_id:str>", methods=GET, unquote=True)
     async def conversation(_request: Request, sender_id: str) -> HTTPResponse:
@@ -270,7 +280,10 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
         try:
             # X-Accel-Buffering: a proxy such as nginx would otherwise hold the events back.
             response = await request.respond(content_type=EVENT_STREAM, headers={"X-Accel-Buffering": "no"})
-            await live.serve(hub, subscription, response.send, last_id, until)
+            user = signed_in(request).user
+            await live.serve(
+                hub, subscription, response.send, last_id, until, lambda: in_thread(agent.seen, user)
+            )
             await response.eof()
         finally:
             hub.unsubscribe(subscription)
