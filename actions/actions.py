@@ -7,21 +7,30 @@ recommendation's decision table is data too (bot/recommendation.py reads it).
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, Restarted, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import handoff
+from bot.agent.store import READ_ERRORS, Callback
 from bot.knowledge import PROTOCOLS, Answer, Button, KnowledgeBase, default_knowledge, payload_for
 from bot.nlu.calibration import has_full_mailbox_cue
 from bot.recommendation import criteria, criterion_slots, recommendation_answer
+from bot.support_hours import support_hours
 from bot.understanding import FALLBACK_INTENT, clarification_candidates, outcome, second_ask
 from bot.vocabulary import default_vocabulary
 
+logger = logging.getLogger(__name__)
+
 FAILURES_BEFORE_HANDOFF = 2
+# A new handoff within this time of the last one keeps its case number (one case, not two).
+CASE_REUSE_SECONDS = 24 * 3600
 # Intents whose answer is not a "topic" a follow-up could refer back to.
 SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"}
 
@@ -41,7 +50,7 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.buttons_as_dicts())
 
 
-def handoff_events(reason: str, summary: str | None = None) -> list[EventType]:
+def handoff_events(reason: str, summary: str | None = None, case: str | None = None) -> list[EventType]:
     """Mark the conversation as handed over to a person; the agent page lists these."""
     events: list[EventType] = [
         SlotSet("handoff_reason", reason),
@@ -49,7 +58,47 @@ def handoff_events(reason: str, summary: str | None = None) -> list[EventType]:
     ]
     if summary:
         events.append(SlotSet("handoff_summary", summary))
+    if case:
+        events.append(SlotSet("case_number", case))
     return events
+
+
+def current_case(tracker: Tracker, now: float) -> str:
+    """The conversation's case number: the last one if it is recent, else a new one."""
+    case, at = tracker.get_slot("case_number"), tracker.get_slot("handoff_at")
+    try:
+        recent = bool(at) and now - datetime.fromisoformat(str(at)).timestamp() < CASE_REUSE_SECONDS
+    except ValueError:
+        recent = False
+    return str(case) if case and recent else handoff.case_number(tracker.sender_id, now)
+
+
+def hours_text(lang: str) -> str:
+    return support_hours().describe(default_knowledge().data["handoff"]["days"][lang])
+
+
+def hand_over(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topic: str,
+    reason: str,
+    summary: str | None = None,
+) -> list[EventType]:
+    """Send a handoff topic with the honest handoff text (a colleague online or not, the case
+    number); with nobody online, the callback questions follow (callback_form)."""
+    kb = default_knowledge()
+    lang = conversation_language(tracker)
+    now = time.time()
+    case = current_case(tracker, now)
+    online = handoff.colleague_available(handoff.store(), support_hours(), now)
+    texts = kb.data["handoff"]
+    sentence = texts["online" if online else "offline"][lang].format(
+        phone=kb.phone, case=case, hours=hours_text(lang)
+    )
+    extra = {"handoff": sentence} | ({"summary": summary} if summary is not None else {})
+    send(dispatcher, kb.answer(topic, lang, **extra))
+    events = handoff_events(reason, summary, case)
+    return events if online else [*events, FollowupAction("callback_form")]
 
 
 def entities_for_buttons(tracker: Tracker) -> dict[str, str]:
@@ -98,6 +147,12 @@ class ActionAnswer(Action):
         if decision.kind in ("clarify", "rephrase") or not kb.has_topic(intent):
             return self.clarify(kb, dispatcher, tracker, lang)
 
+        if intent == "contact_support":
+            # The recommendation is over if it was running (rules end the form): a clean slate.
+            cleared = [
+                SlotSet(slot, None) for slot in criterion_slots(kb) if tracker.get_slot(slot) is not None
+            ]
+            return [*cleared, *hand_over(dispatcher, tracker, "contact_support", "requested")]
         topic, protocol = choose_topic(kb, tracker, intent)
         client_value = latest_entity(tracker, "email_client") or tracker.get_slot("email_client")
         client = default_vocabulary().display_name("email_client", client_value) if client_value else None
@@ -116,8 +171,6 @@ class ActionAnswer(Action):
             events.append(SlotSet("protocol", None))  # "unknown" is an answer, not context
         if intent not in SMALL_TALK:
             events.append(SlotSet("last_topic", topic))
-        if intent == "contact_support":
-            events += handoff_events("requested")
         return events
 
     def clarify(
@@ -133,8 +186,10 @@ class ActionAnswer(Action):
             return []
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         if failures >= FAILURES_BEFORE_HANDOFF:
-            send(dispatcher, kb.answer("handoff_after_failures", lang))
-            return [SlotSet("fallback_count", 0.0), *handoff_events("repeated_failure")]
+            return [
+                SlotSet("fallback_count", 0.0),
+                *hand_over(dispatcher, tracker, "handoff_after_failures", "repeated_failure"),
+            ]
         candidates = clarification_candidates(kb, tracker.latest_message.get("intent_ranking") or [])
         if not candidates:  # nothing likely enough to offer: rephrase, or pick a topic
             send(dispatcher, kb.answer("fallback", lang))
@@ -315,5 +370,121 @@ class ActionTriage(Action):
             send(dispatcher, kb.answer("mailbox_full", lang))
             return [*events, SlotSet("last_topic", "mailbox_full")]
         summary = fault_summary(tracker, int(kb.data["triage"]["summary_chars"]))
-        send(dispatcher, kb.answer("fault_handoff", lang, summary=summary))
-        return [*events, *handoff_events("fault", summary)]
+        return [*events, *hand_over(dispatcher, tracker, "fault_handoff", "fault", summary)]
+
+
+# --- callback after an offline handoff (callback_form) ----------------------------------------
+# Consent is asked for first and explicitly; only then the contact, which is stored (in the
+# agent_callbacks table, listed by GET /agent/api/callbacks) only with that consent.
+def callback_texts(tracker: Tracker) -> tuple[dict[str, Any], str]:
+    return default_knowledge().data["callback"], conversation_language(tracker)
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """A "no" (or anything but yes) to the consent ends the form; a bad contact is asked again;
+    "stop" or "no" at the contact question cancels."""
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        # Declined: the consent question was the only one.
+        return ["callback_consent"] if tracker.get_slot("callback_consent") is False else domain_slots
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        requested = tracker.get_slot("requested_slot")
+        declined = [SlotSet("callback_consent", False), SlotSet("callback_contact", None)]
+        if requested == "callback_consent" and intent not in ("affirm", "deny"):
+            # Another question instead of an answer: no consent (action_callback answers it).
+            return [*declined, SlotSet("requested_slot", None)]
+        if requested == "callback_contact" and (latest_entity(tracker, "stop") or intent == "deny"):
+            return [*declined, SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        contact = handoff.callback_contact(str(value or ""))
+        if contact is None:
+            texts, lang = callback_texts(tracker)
+            dispatcher.utter_message(text=texts["invalid"][lang])
+        return {"callback_contact": contact}
+
+
+class ActionAskCallbackConsent(Action):
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        texts, lang = callback_texts(tracker)
+        buttons = [
+            {"title": texts["answer_yes"][lang], "payload": "/affirm"},
+            {"title": texts["answer_no"][lang], "payload": "/deny"},
+        ]
+        dispatcher.utter_message(text=texts["ask_consent"][lang], buttons=buttons)
+        return []
+
+
+class ActionAskCallbackContact(Action):
+    def name(self) -> str:
+        return "action_ask_callback_contact"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        texts, lang = callback_texts(tracker)
+        dispatcher.utter_message(text=texts["ask_contact"][lang])
+        return []
+
+
+class ActionCallback(Action):
+    """After the callback questions: store the request (with consent) or say nothing is kept."""
+
+    def name(self) -> str:
+        return "action_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        texts, lang = callback_texts(tracker)
+        kb = default_knowledge()
+        case = str(tracker.get_slot("case_number") or "")
+        values = {"phone": kb.phone, "case": case, "hours": hours_text(lang)}
+        contact = tracker.get_slot("callback_contact")
+        events: list[EventType] = [SlotSet("callback_consent", None), SlotSet("callback_contact", None)]
+        if tracker.get_slot("callback_consent") is True and contact:
+            stored = store_callback(tracker, case, str(contact), lang)
+            key = "saved" if stored else "failed"
+            dispatcher.utter_message(text=texts[key][lang].format(contact=contact, **values))
+            return [*events, SlotSet("callback_consent_at", stored)] if stored else events
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in ("affirm", "deny") or latest_entity(tracker, "stop"):
+            dispatcher.utter_message(text=texts["declined"][lang].format(**values))
+            return events
+        # The customer asked something else instead: that is a "no", and gets its answer.
+        return [*events, *ActionAnswer().run(dispatcher, tracker, domain)]
+
+
+def store_callback(tracker: Tracker, case: str, contact: str, lang: str) -> str | None:
+    """Write the consented callback request; its consent time (ISO), or None if it failed."""
+    db = handoff.store()
+    if db is None:
+        return None
+    at = time.time()
+    try:
+        db.add_callback(Callback(tracker.sender_id, case or None, contact, lang, at))
+    except READ_ERRORS:
+        logger.exception("a callback request could not be stored")
+        return None
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds")

@@ -105,6 +105,8 @@ class KnowledgeBase:
     # -- composing -------------------------------------------------------------------------
     def _variables(self, lang: str, protocol: str | None, client: str | None) -> dict[str, str]:
         variables = {"phone": self.phone, "client_clause": "", "client_name": client or ""}
+        # A handoff topic's {handoff} outside a handoff (e.g. the agent's suggestions): the phone.
+        variables["handoff"] = self.data["handoff"]["generic"][lang].format(phone=self.phone)
         if protocol:
             info = self.protocols[protocol]
             variables.update(

@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.agent import insights
 from bot.agent.store import (
     AGENT_TABLES,
+    CALLBACKS,
     EVENTS,
     RESOLVED,
     Erased,
@@ -299,7 +300,11 @@ def export(db: TrackerDatabase, sender_id: str, now: float | None = None) -> dic
                 [{"resolved_at": insights.iso(resolution.resolved_at), "resolved_by": resolution.resolved_by}]
                 if resolution
                 else []
-            )
+            ),
+            CALLBACKS.name: [
+                {"case_number": c.case_number, "contact": c.contact, "consent_at": insights.iso(c.consent_at)}
+                for c in db.callbacks(sender_id=sender_id)
+            ],
         },
         "events": messages,
     }

@@ -6,8 +6,9 @@ The routes (bot/agent/routes.py, a Sanic blueprint on the demo server bot/web.py
     GET  /agent/login, POST /agent/login          the login form; POST /agent/logout
     GET  /agent/static/agent.js|agent.css         web/agent/ (the stylesheet also for the login)
     GET  /agent/api/suggest?q=...                 NLU reading + bg/en answers + links
-    GET  /agent/api/handoffs?limit=&before=&open=  handed-over conversations, newest first, paged
+    GET  /agent/api/handoffs?limit=&before=&open=&case=  handed-over conversations, newest first, paged
     GET  /agent/api/conversations?limit=&before=  every conversation, latest message first, paged
+    GET  /agent/api/callbacks                     callback requests left with consent
     GET  /agent/api/conversations/<sender_id>     the transcript with the bot's understanding
     POST /agent/api/conversations/<sender_id>/resolve
     POST /agent/api/conversations/<sender_id>/erase  delete everything stored about the sender
@@ -192,14 +193,39 @@ class AgentApp:
         return suggest(text, self.nlu)
 
     def handoffs(
-        self, limit: int = DEFAULT_LIMIT, before: tuple[float, str] | None = None, open_only: bool = False
+        self,
+        limit: int = DEFAULT_LIMIT,
+        before: tuple[float, str] | None = None,
+        open_only: bool = False,
+        case: str | None = None,
     ) -> dict[str, Any]:
-        return self.index().handoffs(limit, before, open_only)
+        """A page of the queue; with `case` (a normalised case number), only that case."""
+        return self.index().handoffs(limit, before, open_only, case)
 
     def conversations(
         self, limit: int = DEFAULT_LIMIT, before: tuple[float, str] | None = None
     ) -> dict[str, Any]:
         return self.index().conversations(limit, before)
+
+    def callbacks(self) -> dict[str, Any]:
+        """Callback requests customers left with their consent, newest first."""
+        rows = self.database().callbacks()
+        return {
+            "callbacks": [
+                {
+                    "sender_id": c.sender_id,
+                    "case_number": c.case_number,
+                    "contact": c.contact,
+                    "language": c.language,
+                    "consent_at": insights.iso(c.consent_at),
+                }
+                for c in rows
+            ]
+        }
+
+    def seen(self, agent: str) -> None:
+        """The agent's console is open (the live stream's heartbeat): they count as online."""
+        self.database().record_presence(agent)
 
     def conversation(self, sender_id: str) -> dict[str, Any] | None:
         db = self.database()

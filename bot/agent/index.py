@@ -126,6 +126,7 @@ class _Conversation:
     handoff_reason: str | None = None
     handoffs: int = 0
     summary: str | None = None
+    case_number: str | None = None
     copying: bool = False
     last_event_id: int = 0
     first_day: str | None = None
@@ -185,6 +186,8 @@ class _Batch:
                 day.language_id = event.id
             elif name == "handoff_summary" and value:
                 conv.summary = redact(str(value))[0]
+            elif name == "case_number" and value:
+                conv.case_number = str(value)
 
     def _user(self, conv: _Conversation, day: _Day, event: Event) -> None:
         today = day_of(event.timestamp)
@@ -398,13 +401,20 @@ class ConversationIndex:
 
     # -- the handoff queue and the conversation list ---------------------------------------------
     def handoffs(
-        self, limit: int, before: tuple[float, str] | None, open_only: bool = False
+        self,
+        limit: int,
+        before: tuple[float, str] | None,
+        open_only: bool = False,
+        case: str | None = None,
     ) -> dict[str, Any]:
-        """A page of handed-over conversations, newest handoff first (insights.handoff_queue's items)."""
+        """A page of handed-over conversations, newest handoff first (insights.handoff_queue's
+        items); with `case`, only the conversation whose latest handoff has that case number."""
         self.current()
         c, r = CONVERSATIONS, RESOLVED
         is_open = sa.or_(r.c.resolved_at.is_(None), r.c.resolved_at < c.c.handoff_at)
         base = sa.and_(c.c.handoff_at.isnot(None), c.c.user_messages > 0)
+        if case is not None:
+            base = sa.and_(base, c.c.case_number == case)
         joined = c.outerjoin(r, r.c.sender_id == c.c.sender_id)
         query = sa.select(c, r.c.resolved_at, r.c.resolved_by).select_from(joined).where(base)
         if open_only:
@@ -604,6 +614,7 @@ def _queue_item(row: Any) -> dict[str, Any]:
         "language": row.language or insights.UNKNOWN,
         "reason": row.handoff_reason,
         "summary": row.summary,
+        "case_number": row.case_number,
         "time": insights.iso(row.handoff_at),
         "timestamp": row.handoff_at,
         "handoffs": row.handoffs,

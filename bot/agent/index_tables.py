@@ -26,12 +26,14 @@ CONVERSATIONS = sa.Table(
     sa.Column("handoff_reason", sa.String(255)),
     sa.Column("handoffs", sa.Integer, nullable=False, default=0),
     sa.Column("summary", sa.Text),  # redacted
+    sa.Column("case_number", sa.String(32)),  # the latest handoff's (bot/handoff.py)
     sa.Column("copying", sa.Boolean, nullable=False, default=False),  # insights.SessionCopies' state
     sa.Column("first_day", sa.String(10)),  # UTC day of first_at: analytics' per_day
     sa.Column("language_at", sa.Float),  # time of the latest language slot
     sa.Column("last_event_id", sa.BigInteger, nullable=False, default=0),
     sa.Index("ix_agent_conversations_handoff", "handoff_at", "sender_id"),
     sa.Index("ix_agent_conversations_last", "last_at", "sender_id"),
+    sa.Index("ix_agent_conversations_case", "case_number"),
 )
 # Per sender and UTC day: the conversation-level analytics of a window of days (a
 # conversation that spans days counts once, so plain per-day totals would not do).

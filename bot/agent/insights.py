@@ -18,7 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.agent.store import Event, Resolution
+from bot.payloads import canonical, looks_like_payload
 from bot.privacy import mask_contacts, redact
+from bot.replies import split_payload
 
 FALLBACK_INTENT = "nlu_fallback"
 # Messages the bot did not answer from the articles: unsure, or declined as out of scope.
@@ -51,10 +53,12 @@ class Handoff:
 
 
 class SessionCopies:
-    """Tells the slot events that only copy the old session's slots into a new one."""
+    """Tells the slot events that only copy the old session's slots into a new one; also
+    remembers each conversation's latest bot buttons (a pressed one is shown by its title)."""
 
     def __init__(self) -> None:
         self.copying: set[str] = set()
+        self.offered: dict[str, list[dict[str, Any]]] = {}
 
     def is_copy(self, event: Event) -> bool:
         if event.type_name == "session_started":
@@ -82,6 +86,7 @@ class Conversation:
     user_messages: int = 0
     handoffs: list[Handoff] = field(default_factory=list)
     summary: str | None = None  # the customer's words about a fault (handoff_summary slot)
+    case_number: str | None = None  # the latest handoff's case number (bot/handoff.py)
 
 
 def conversations(events: Iterable[Event]) -> dict[str, Conversation]:
@@ -105,6 +110,8 @@ def conversations(events: Iterable[Event]) -> dict[str, Conversation]:
                 conversation.language = str(value)
             elif name == "handoff_summary" and value:
                 conversation.summary = redact(str(value))[0]
+            elif name == "case_number" and value:
+                conversation.case_number = str(value)
     return {sender: c for sender, c in found.items() if c.user_messages}
 
 
@@ -124,6 +131,7 @@ def handoff_queue(events: Iterable[Event], resolutions: Mapping[str, Resolution]
                 "language": conversation.language,
                 "reason": latest.reason,
                 "summary": conversation.summary,
+                "case_number": conversation.case_number,
                 "time": iso(latest.at),
                 "timestamp": latest.at,
                 "handoffs": len(conversation.handoffs),
@@ -158,10 +166,15 @@ def transcript_item(event: Event, copies: SessionCopies) -> dict[str, Any] | Non
     if event.type_name == "user":
         parse = event.data.get("parse_data") or {}
         name, confidence = understanding(event)
+        text, pressed = customer_text(event), None
+        # A button press is shown as the button the customer saw (a refused payload as typed).
+        if looks_like_payload(text) and not parse.get("payload_refused"):
+            pressed, text = text, button_title(text, copies.offered.get(event.sender_id, []))
         return {
             "type": "user",
             **base,
-            "text": customer_text(event),
+            "text": text,
+            "payload": pressed,
             "channel": event.data.get("input_channel"),
             "intent": {"name": name, "confidence": confidence},
             "intent_ranking": [
@@ -176,15 +189,25 @@ def transcript_item(event: Event, copies: SessionCopies) -> dict[str, Any] | Non
         }
     if event.type_name == "bot":
         buttons = (event.data.get("data") or {}).get("buttons") or []
-        return {
-            "type": "bot",
-            **base,
-            "text": str(event.data.get("text") or ""),
-            "buttons": [
-                {"title": b.get("title"), "payload": b.get("payload")} for b in buttons if isinstance(b, dict)
-            ],
-        }
+        shown = [
+            {"title": b.get("title"), "payload": b.get("payload")} for b in buttons if isinstance(b, dict)
+        ]
+        if shown:
+            copies.offered[event.sender_id] = shown
+        return {"type": "bot", **base, "text": str(event.data.get("text") or ""), "buttons": shown}
     return None
+
+
+def button_title(payload: str, offered: list[dict[str, Any]]) -> str:
+    """The title of the offered button with this payload; else a readable form of it
+    ("mailbox_full (protocol: imap)"), never the raw payload."""
+    wanted = canonical(payload)
+    for button in offered:
+        if isinstance(button.get("payload"), str) and canonical(button["payload"]) == wanted:
+            return str(button.get("title") or "")
+    intent, values = split_payload(payload)
+    details = ", ".join(f"{key}: {value}" for key, value in values.items())
+    return f"{intent} ({details})" if details else intent or payload
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -222,11 +222,14 @@ async def serve(
     send: Callable[[bytes], Awaitable[None]],
     last_id: int | None,
     until: float,
+    heartbeat: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Feed one console: what it missed (after Last-Event-ID), then every new event, with
     keep-alive comments, until `until` (the loop's clock) or until the hub ends it.
-    Subscribe before: then nothing stored meanwhile falls between the backlog and the feed."""
+    Subscribe before: then nothing stored meanwhile falls between the backlog and the feed.
+    `heartbeat` runs at the start and with every keep-alive: the agent's presence."""
     await send(f"retry: {RETRY_MS}\n\n".encode())
+    await _beat(heartbeat)
     sent = 0
     if last_id is not None:
         try:
@@ -243,9 +246,20 @@ async def serve(
             event = await subscription.get(min(KEEPALIVE_SECONDS, left))
         except asyncio.TimeoutError:
             await send(b": keep-alive\n\n")
+            await _beat(heartbeat)
             continue
         if event is None:
             break
         if event.id and event.id <= sent:
             continue  # the backlog had it already
         await send(event.encode())
+
+
+async def _beat(heartbeat: Callable[[], Awaitable[None]] | None) -> None:
+    """Record the agent's presence; a store that cannot be written does not end the stream."""
+    if heartbeat is None:
+        return
+    try:
+        await heartbeat()
+    except Exception:  # a 503 from in_thread, or the store's own error: logged, the stream goes on
+        logger.warning("live updates: the agent's presence could not be recorded", exc_info=True)

@@ -83,11 +83,19 @@ def app_page(user: str) -> str:
 <section id="view-handoffs" class="view" aria-labelledby="handoffs-title" hidden>
 <h1 id="handoffs-title">Handed-over conversations</h1>
 <p class="toolbar"><button type="button" id="handoffs-refresh">Refresh</button>
-<label><input type="checkbox" id="handoffs-open-only"> Open only</label></p>
+<label><input type="checkbox" id="handoffs-open-only"> Open only</label>
+<label for="handoffs-case">Case</label>
+<input id="handoffs-case" type="search" maxlength="20" placeholder="TEA-482193" autocomplete="off"></p>
 <p id="handoffs-status" class="status" role="status"></p>
 <table id="handoffs-table" class="data">
-<thead><tr><th>Handed over</th><th>Conversation</th><th>Channel</th><th>Language</th><th>Reason</th>
-<th>Status</th></tr></thead>
+<thead><tr><th>Handed over</th><th>Case</th><th>Conversation</th><th>Channel</th><th>Language</th>
+<th>Reason</th><th>Status</th></tr></thead>
+<tbody></tbody>
+</table>
+<h2 id="callbacks-title">Callback requests</h2>
+<p id="callbacks-status" class="status" role="status"></p>
+<table id="callbacks-table" class="data" aria-labelledby="callbacks-title">
+<thead><tr><th>Requested</th><th>Case</th><th>Contact</th><th>Language</th><th>Conversation</th></tr></thead>
 <tbody></tbody>
 </table>
 <p><button type="button" id="handoffs-more" hidden>Show more</button></p>

@@ -36,6 +36,7 @@ from bot.agent.auth import COOKIE, SESSION_SECONDS, basic_credentials, same_orig
 from bot.agent.index import IndexBuilding, PageError, decode_cursor, page_limit
 from bot.agent.store import READ_ERRORS
 from bot.agent.suggest import NluUnavailable
+from bot.handoff import normalise_case
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +238,12 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
         except PageError as problem:
             return error(400, str(problem))
         open_only = request.args.get("open", "") in ("1", "true")
-        return json_response(200, await in_thread(agent.handoffs, limit, before, open_only))
+        case = None
+        if "case" in request.args:
+            case = normalise_case(request.args.get("case", "")[:100])
+            if case is None:
+                return error(400, "case must be a case number such as TEA-482193")
+        return json_response(200, await in_thread(agent.handoffs, limit, before, open_only, case))
 
     @bp.route("/api/conversations", methods=GET)
     async def conversation_list(request: Request) -> HTTPResponse:
@@ -246,6 +252,10 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
         except PageError as problem:
             return error(400, str(problem))
         return json_response(200, await in_thread(agent.conversations, limit, before))
+
+    @bp.route("/api/callbacks", methods=GET)
+    async def callbacks(_request: Request) -> HTTPResponse:
+        return json_response(200, await in_thread(agent.callbacks))
 
     @bp.route("/api/conversations/<sender_id:str>", methods=GET, unquote=True)
     async def conversation(_request: Request, sender_id: str) -> HTTPResponse:
@@ -292,7 +302,10 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
         try:
             # X-Accel-Buffering: a proxy such as nginx would otherwise hold the events back.
             response = await request.respond(content_type=EVENT_STREAM, headers={"X-Accel-Buffering": "no"})
-            await live.serve(hub, subscription, response.send, last_id, until)
+            user = signed_in(request).user
+            await live.serve(
+                hub, subscription, response.send, last_id, until, lambda: in_thread(agent.seen, user)
+            )
             await response.eof()
         finally:
             hub.unsubscribe(subscription)

@@ -54,12 +54,33 @@ RESOLVED = sa.Table(
     sa.Column("resolved_at", sa.Float, nullable=False),
     sa.Column("resolved_by", sa.String(255), nullable=False),
 )
+# -- handoff: callbacks and agent presence ------------------------------------------------------
+# A callback the customer asked for, with their consent (actions.ActionCallback writes it):
+# customer data, so it is one of AGENT_TABLES (erasure, retention, export).
+CALLBACKS = sa.Table(
+    "agent_callbacks",
+    _OWN_META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("case_number", sa.String(32)),
+    sa.Column("contact", sa.String(255), nullable=False),
+    sa.Column("language", sa.String(8)),
+    sa.Column("consent_at", sa.Float, nullable=False),
+)
+# When each agent's console last showed it was open (the live stream's keep-alive). About
+# agents, not customers: keyed by the agent, so not one of AGENT_TABLES.
+PRESENCE = sa.Table(
+    "agent_presence",
+    _OWN_META,
+    sa.Column("agent", sa.String(255), primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+)
 # Every table the agent tools keep about a conversation, each keyed by `sender_id`: erasing
 # a conversation or expiring it (bot/retention.py) deletes its rows from all of them.
-AGENT_TABLES = (RESOLVED, *INDEX_TABLES)  # the conversation index: bot/agent/index.py
+AGENT_TABLES = (RESOLVED, CALLBACKS, *INDEX_TABLES)  # the conversation index: bot/agent/index.py
 ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
-SLOTS = ("language", "handoff_reason", "handoff_summary")
+SLOTS = ("language", "handoff_reason", "handoff_summary", "case_number")
 ALL_TYPES = ("user", "bot", "slot", "session_started")
 QUEUE_TYPES = ("user", "slot", "session_started")  # enough for the handoff queue and analytics
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
@@ -86,6 +107,15 @@ class Event:
 class Resolution:
     resolved_at: float
     resolved_by: str
+
+
+@dataclass(frozen=True)
+class Callback:
+    sender_id: str
+    case_number: str | None
+    contact: str
+    language: str | None
+    consent_at: float
 
 
 @dataclass(frozen=True)
@@ -345,13 +375,18 @@ class TrackerDatabase:
             row = connection.execute(sa.select(RESOLVED).where(RESOLVED.c.sender_id == sender_id)).first()
         return Resolution(row.resolved_at, row.resolved_by) if row else None
 
-    def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
-        """Mark a conversation resolved (again: the latest time wins)."""
-        resolution = Resolution(time.time() if at is None else at, agent)
+    def _own_tables(self) -> Engine:
+        """The writer, with the agent tables created (once per process)."""
         engine = self.writer()
         if not self._table_ready:
             _OWN_META.create_all(engine, checkfirst=True)
             self._table_ready = True
+        return engine
+
+    def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
+        """Mark a conversation resolved (again: the latest time wins)."""
+        resolution = Resolution(time.time() if at is None else at, agent)
+        engine = self._own_tables()
         values = {"resolved_at": resolution.resolved_at, "resolved_by": agent}
         with engine.begin() as connection:
             updated = connection.execute(
@@ -360,6 +395,44 @@ class TrackerDatabase:
             if updated.rowcount == 0:
                 connection.execute(sa.insert(RESOLVED).values(sender_id=sender_id, **values))
         return resolution
+
+    # -- handoff: callbacks and presence ---------------------------------------------------------
+    def add_callback(self, callback: Callback) -> None:
+        with self._own_tables().begin() as connection:
+            connection.execute(sa.insert(CALLBACKS).values(**callback.__dict__))
+
+    def callbacks(self, limit: int = 200, sender_id: str | None = None) -> list[Callback]:
+        """The latest callback requests (of one sender), newest first."""
+        if not self.exists():
+            return []
+        query = (
+            sa.select(CALLBACKS).order_by(CALLBACKS.c.consent_at.desc(), CALLBACKS.c.id.desc()).limit(limit)
+        )
+        if sender_id is not None:
+            query = query.where(CALLBACKS.c.sender_id == sender_id)
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table(CALLBACKS.name):
+                return []
+            rows = connection.execute(query).all()
+        return [Callback(r.sender_id, r.case_number, r.contact, r.language, r.consent_at) for r in rows]
+
+    def record_presence(self, agent: str, at: float | None = None) -> None:
+        values = {"seen_at": time.time() if at is None else at}
+        with self._own_tables().begin() as connection:
+            updated = connection.execute(
+                sa.update(PRESENCE).where(PRESENCE.c.agent == agent).values(**values)
+            )
+            if updated.rowcount == 0:
+                connection.execute(sa.insert(PRESENCE).values(agent=agent, **values))
+
+    def agents_seen_since(self, since: float) -> list[str]:
+        if not self.exists():
+            return []
+        with self.reader().connect() as connection:
+            if not sa.inspect(connection).has_table(PRESENCE.name):
+                return []
+            query = sa.select(PRESENCE.c.agent).where(PRESENCE.c.seen_at >= since).order_by(PRESENCE.c.agent)
+            return [agent for (agent,) in connection.execute(query)]
 
 
 def _of_types(types: Iterable[str]) -> ColumnElement[Any]:

@@ -90,6 +90,7 @@
     } else if (hash === "handoffs") {
       show("handoffs");
       loadHandoffs();
+      loadCallbacks();
     } else if (hash === "analytics") {
       show("analytics");
       loadAnalytics();
@@ -206,6 +207,7 @@
       "tr",
       { class: item.resolved ? "resolved" : "open" },
       el("td", {}, el("time", { datetime: item.time, text: when(item.time) })),
+      el("td", { class: "case", text: item.case_number || "—" }),
       el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
       el("td", { text: item.channel }),
       el("td", { text: item.language }),
@@ -223,6 +225,8 @@
     const query = new URLSearchParams({ limit: String(limit) });
     if ($("handoffs-open-only").checked) query.set("open", "1");
     if (before) query.set("before", before);
+    const caseNumber = $("handoffs-case").value.trim();
+    if (caseNumber) query.set("case", caseNumber);
     return `/agent/api/handoffs?${query}`;
   }
 
@@ -235,7 +239,7 @@
       handoffNext = page.next;
       const body = $("handoffs-table").tBodies[0];
       body.replaceChildren(...handoffRows.map(handoffRow));
-      if (!handoffRows.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No handed-over conversations." })));
+      if (!handoffRows.length) body.append(el("tr", {}, el("td", { colspan: 7, class: "muted", text: "No handed-over conversations." })));
       $("handoffs-more").hidden = !handoffNext;
       status(
         "handoffs-status",
@@ -243,6 +247,31 @@
       );
     } catch (error) {
       status("handoffs-status", error.message, true);
+    }
+  }
+
+  // --- callback requests (left with the customer's consent) -------------------------------
+  async function loadCallbacks() {
+    try {
+      const { callbacks } = await api("/agent/api/callbacks");
+      const body = $("callbacks-table").tBodies[0];
+      body.replaceChildren(
+        ...callbacks.map((item) =>
+          el(
+            "tr",
+            {},
+            el("td", {}, el("time", { datetime: item.consent_at, text: when(item.consent_at) })),
+            el("td", { class: "case", text: item.case_number || "—" }),
+            el("td", { class: "contact", text: item.contact }),
+            el("td", { text: item.language || "" }),
+            el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
+          ),
+        ),
+      );
+      if (!callbacks.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "muted", text: "No callback requests." })));
+      status("callbacks-status", "");
+    } catch (error) {
+      status("callbacks-status", error.message, true);
     }
   }
 
@@ -285,6 +314,7 @@
       ["Channel", conversation.channel],
       ["Language", conversation.language],
       ["Handed over", handoff ? `${when(handoff.time)}: ${REASONS[handoff.reason] || handoff.reason}` : "no"],
+      ["Case", handoff && handoff.case_number ? handoff.case_number : "—"],
       ["Status", handoff ? (handoff.resolved ? `Resolved by ${handoff.resolved_by}, ${when(handoff.resolved_at)}` : "Open") : "—"],
     ];
     $("conversation-meta").replaceChildren(...meta.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
@@ -299,7 +329,7 @@
       return el("li", { class: "event" }, `Handed over to a person: ${REASONS[message.reason] || message.reason} · `, time);
     }
     if (message.type === "session") return el("li", { class: "event session" }, "New session · ", time);
-    const who = message.type === "user" ? "Customer" : "Bot";
+    const who = message.type === "user" ? (message.payload ? "Customer (button)" : "Customer") : "Bot";
     const item = el("li", { class: `msg ${message.type}` }, el("p", { class: "who" }, `${who} · `, time), el("p", { class: "text", text: message.text }));
     if (message.type === "user") {
       const intent = message.intent || {};
@@ -514,6 +544,8 @@
     });
     live.addEventListener("message", (event) => {
       const data = JSON.parse(event.data);
+      // A callback request is stored as the bot confirms it: its list may have grown.
+      if (visible("handoffs") && data.sender === "bot") soon("callbacks", loadCallbacks);
       if (visible("conversation") && data.sender_id === current) soon("conversation", refreshConversation);
     });
     live.addEventListener("resync", reloadVisible);
@@ -541,6 +573,14 @@
       loadHandoffs();
     });
     $("handoffs-more").addEventListener("click", () => loadHandoffs(true));
+    const searchCase = () => {
+      handoffRows = [];
+      loadHandoffs();
+    };
+    $("handoffs-case").addEventListener("search", searchCase);
+    $("handoffs-case").addEventListener("keydown", (event) => {
+      if (event.key === "Enter") searchCase();
+    });
     $("resolve-button").addEventListener("click", resolveCurrent);
     eraseButton().addEventListener("click", eraseCurrent);
     $("analytics-days").addEventListener("change", loadAnalytics);
