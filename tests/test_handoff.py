@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionCallback
+from actions.actions import ActionAnswer, ActionCallback, current_case
 from bot import handoff
 from bot.agent import insights
 from bot.agent.store import Event, TrackerDatabase, database_url
@@ -209,3 +209,15 @@ def test_a_pressed_button_reads_as_its_title_in_the_transcript() -> None:
         '/greet{"language": "ru"}',
     ]
     assert shown[1]["payload"] == '/mailbox_full{"protocol":"imap"}' and shown[0]["payload"] is None
+
+
+def test_a_second_handoff_within_a_day_keeps_the_case_number() -> None:
+    now = time.time()
+    recent = datetime.fromtimestamp(now - 3600, timezone.utc).isoformat()
+    old = datetime.fromtimestamp(now - 2 * 86400, timezone.utc).isoformat()
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": recent})
+    assert current_case(tracker, now) == "TEA-111111"
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": old})
+    assert current_case(tracker, now) == handoff.case_number(tracker.sender_id, now) != "TEA-111111"
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": "garbage"})
+    assert current_case(tracker, now) != "TEA-111111"
