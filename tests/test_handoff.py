@@ -16,11 +16,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionCallback
-from bot import handoff
+from actions.actions import ActionAnswer, ActionCallback, current_case
+from bot import handoff, localservices
 from bot.agent import insights
-from bot.agent.store import Event, TrackerDatabase, database_url
+from bot.agent.store import Callback, Event, TrackerDatabase, database_url
 from bot.knowledge import KnowledgeBase
+from bot.processes import ProcessGroup
 from bot.support_hours import support_hours
 from tests.conftest import make_tracker
 
@@ -209,3 +210,55 @@ def test_a_pressed_button_reads_as_its_title_in_the_transcript() -> None:
         '/greet{"language": "ru"}',
     ]
     assert shown[1]["payload"] == '/mailbox_full{"protocol":"imap"}' and shown[0]["payload"] is None
+
+
+def test_a_second_handoff_within_a_day_keeps_the_case_number() -> None:
+    now = time.time()
+    recent = datetime.fromtimestamp(now - 3600, timezone.utc).isoformat()
+    old = datetime.fromtimestamp(now - 2 * 86400, timezone.utc).isoformat()
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": recent})
+    assert current_case(tracker, now) == "TEA-111111"
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": old})
+    assert current_case(tracker, now) == handoff.case_number(tracker.sender_id, now) != "TEA-111111"
+    tracker = make_tracker("contact_support", slots={"case_number": "TEA-111111", "handoff_at": "garbage"})
+    assert current_case(tracker, now) != "TEA-111111"
+
+
+# --- PostgreSQL: the store as the action server and the console reach it ------------------------
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[int]:
+    if localservices.postgres_bin() is None:
+        pytest.skip("needs Debian's postgresql (scripts/install-system-deps installs it as root)")
+    group = ProcessGroup()
+    try:
+        yield localservices.start_postgres(group)
+    finally:
+        group.stop()
+
+
+def test_callbacks_and_presence_on_postgresql(postgres: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {**localservices.scaled_env(postgres, 0), "REDIS_PORT": "0"}.items():
+        monkeypatch.setenv(key, value)
+    handoff.store.cache_clear()
+    db = handoff.store()
+    try:
+        assert db is not None and db.url.get_backend_name() == "postgresql"
+        now = time.time()
+        assert handoff.agents_online(db, now) == []
+        db.record_presence("maria", now)
+        db.record_presence("maria", now + 1)
+        assert handoff.agents_online(db, now + 2) == ["maria"]
+        assert handoff.colleague_available(db, support_hours({"SUPPORT_HOURS": ALWAYS}), now + 2)
+        db.add_callback(Callback("pg-1", "TEA-000001", "0888 123 456", "bg", now))
+        db.add_callback(Callback("pg-2", "TEA-000002", "ivan@example.com", "en", now + 5))
+        assert [c.sender_id for c in db.callbacks()] == ["pg-2", "pg-1"]
+        assert [c.contact for c in db.callbacks(sender_id="pg-1")] == ["0888 123 456"]
+        assert db.erase(["pg-1"]).agent_rows == 1
+        assert [c.sender_id for c in db.callbacks()] == ["pg-2"]
+        assert db.knows("pg-2") and not db.knows("pg-1")
+    finally:
+        if db is not None:
+            with db.writer().begin() as connection:
+                connection.execute(sa.text("delete from agent_callbacks"))
+                connection.execute(sa.text("delete from agent_presence"))
+        handoff.store.cache_clear()

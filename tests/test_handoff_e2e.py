@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 import requests
+from playwright.sync_api import Browser, expect
 
+from bot.handoff import PRESENCE_SECONDS
 from bot.knowledge import KnowledgeBase
-from tests.test_agent_api import RASA_TOKEN, AgentStack, EventStream, agent_stack
+from tests.conftest import ARTIFACTS, CHROMIUM
+from tests.test_agent_api import AGENT_PASSWORD, AGENT_USER, RASA_TOKEN, AgentStack, EventStream, agent_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +187,48 @@ def test_the_case_search_and_callbacks_refuse_bad_requests(stack: AgentStack) ->
         assert response.status_code == 400 and "case" in response.json()["error"]
     assert stack.get("/agent/api/callbacks", auth=None).status_code == 401
     assert stack.post("/agent/api/callbacks").status_code == 405
+
+
+def wait_until_nobody_is_online(stack: AgentStack) -> None:
+    with sqlite3.connect(stack.tracker_db) as connection:
+        (last,) = connection.execute("select max(seen_at) from agent_presence").fetchone()
+    time.sleep(max(0.0, (last or 0.0) + PRESENCE_SECONDS + 1 - time.time()))
+
+
+# --- the console in Chromium (last: a signed-in page counts as an agent online) -----------------
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+def test_the_console_lists_callbacks_and_finds_a_case(
+    stack: AgentStack, kb: KnowledgeBase, browser: Browser
+) -> None:
+    wait_until_nobody_is_online(stack)  # the streams of the tests above
+    customer, case = hand_over_offline(stack, kb, "bg")
+    stack.ask("/affirm", customer)
+    stack.ask("+359 888 765 432", customer)
+    other, _ = hand_over_offline(stack, kb, "en")  # a second handoff the search must leave out
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.web_url}/agent/login")
+        page.get_by_label("User").fill(AGENT_USER)
+        page.get_by_label("Password").fill(AGENT_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{stack.web_url}/agent#handoffs")
+        callbacks = page.locator("#callbacks-table tbody tr", has_text=case)
+        expect(callbacks).to_contain_text("+359 888 765 432")
+        expect(page.locator("#handoffs-table tbody tr", has_text=other)).to_have_count(1)
+        page.get_by_label("Case").fill(case.lower())
+        page.get_by_label("Case").press("Enter")
+        rows = page.locator("#handoffs-table tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(case)
+        expect(rows.first).to_contain_text(customer)
+        page.screenshot(path=str(ARTIFACTS / "agent-case-search.png"), full_page=True)
+        rows.first.get_by_role("link", name=customer).click()
+        expect(page.locator("#conversation-meta")).to_contain_text(case)
+        pressed = page.locator(".msg.user", has_text=kb.data["callback"]["answer_yes"]["bg"])
+        expect(pressed.locator(".who")).to_contain_text("Customer (button)")
+        expect(page.locator(".msg.user", has_text="/affirm")).to_have_count(0)
+    finally:
+        context.close()

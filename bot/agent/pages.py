@@ -88,8 +88,8 @@ def app_page(user: str) -> str:
 <input id="handoffs-case" type="search" maxlength="20" placeholder="TEA-482193" autocomplete="off"></p>
 <p id="handoffs-status" class="status" role="status"></p>
 <table id="handoffs-table" class="data">
-<thead><tr><th>Handed over</th><th>Case</th><th>Conversation</th><th>Channel</th><th>Language</th>
-<th>Reason</th><th>Status</th></tr></thead>
+<thead><tr><th>Handed over</th><th>Conversation</th><th>Channel</th><th>Language</th><th>Reason</th>
+<th>Status</th><th>Case</th></tr></thead>
 <tbody></tbody>
 </table>
 <h2 id="callbacks-title">Callback requests</h2>

@@ -207,7 +207,6 @@
       "tr",
       { class: item.resolved ? "resolved" : "open" },
       el("td", {}, el("time", { datetime: item.time, text: when(item.time) })),
-      el("td", { class: "case", text: item.case_number || "—" }),
       el("td", {}, el("a", { href: `#conversation/${encodeURIComponent(item.sender_id)}`, class: "sender", text: item.sender_id })),
       el("td", { text: item.channel }),
       el("td", { text: item.language }),
@@ -218,6 +217,7 @@
         ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
       ),
       el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
+      el("td", { class: "case", text: item.case_number || "—" }),
     );
   }
 
