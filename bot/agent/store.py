@@ -53,9 +53,31 @@ RESOLVED = sa.Table(
     sa.Column("resolved_at", sa.Float, nullable=False),
     sa.Column("resolved_by", sa.String(255), nullable=False),
 )
+# -- live takeover (bot/agent/takeover.py) ---------------------------------------------------
+# Who holds a conversation now: the primary key makes a second claim fail in the database
+# itself, so two agents (or two web replicas) can never both hold one.
+CLAIMS = sa.Table(
+    "agent_claims",
+    _OWN_META,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("agent", sa.String(255), nullable=False),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("claimed_at", sa.Float, nullable=False),
+)
+# Every claim, reply and release, with the agent and the time (and a reply's text).
+AUDIT = sa.Table(
+    "agent_audit",
+    _OWN_META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("agent", sa.String(255), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("text", sa.Text),
+)
 # Every table the agent tools keep about a conversation, each keyed by `sender_id`: erasing
 # a conversation or expiring it (bot/retention.py) deletes its rows from all of them.
-AGENT_TABLES = (RESOLVED,)
+AGENT_TABLES = (RESOLVED, CLAIMS, AUDIT)
 ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
 SLOTS = ("language", "handoff_reason", "handoff_summary")
@@ -330,13 +352,18 @@ class TrackerDatabase:
             rows = connection.execute(sa.select(RESOLVED)).all()
         return {row.sender_id: Resolution(row.resolved_at, row.resolved_by) for row in rows}
 
-    def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
-        """Mark a conversation resolved (again: the latest time wins)."""
-        resolution = Resolution(time.time() if at is None else at, agent)
+    def own_tables(self) -> Engine:
+        """The writer, with the agent tables created (once per process)."""
         engine = self.writer()
         if not self._table_ready:
             _OWN_META.create_all(engine, checkfirst=True)
             self._table_ready = True
+        return engine
+
+    def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
+        """Mark a conversation resolved (again: the latest time wins)."""
+        resolution = Resolution(time.time() if at is None else at, agent)
+        engine = self.own_tables()
         values = {"resolved_at": resolution.resolved_at, "resolved_by": agent}
         with engine.begin() as connection:
             updated = connection.execute(
