@@ -120,6 +120,9 @@ def takeover_stack(work: Path, standin: StandIn) -> Iterator[TakeoverStack]:
         RASA_AUTH_TOKEN=RASA_TOKEN,
         RASA_URL=f"http://localhost:{rasa_port}",
         RATE_LIMIT_PER_MINUTE="0",
+        # The demo page with the widget (tests/test_takeover_browser.py) talks to this Rasa.
+        WEB_ORIGINS=f"http://localhost:{web_port},http://127.0.0.1:{web_port}",
+        RASA_PUBLIC_URL=f"http://localhost:{rasa_port}",
         AGENT_USER=MARIA[0],
         AGENT_PASSWORD=MARIA[1],
         AGENT_DISPLAY_NAME=MARIA_NAME,
