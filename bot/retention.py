@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.agent import insights
 from bot.agent.store import (
     AGENT_TABLES,
+    AUDIT,
     EVENTS,
     RESOLVED,
     Erased,
@@ -48,6 +49,7 @@ from bot.agent.store import (
     StoreConfigError,
     TrackerDatabase,
 )
+from bot.agent.takeover import audit_of
 from bot.privacy import redact
 
 logger = logging.getLogger(__name__)
@@ -252,6 +254,9 @@ def _message(event: Event) -> dict[str, Any]:
                 if isinstance(b, dict)
             ],
         )
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("agent"):  # a support agent's (live takeover)
+            base["agent"] = str(metadata["agent"])
     elif event.type_name == "slot":
         base.update(name=data.get("name"), value=_slot_value(data.get("value")))
     else:
@@ -299,7 +304,8 @@ def export(db: TrackerDatabase, sender_id: str, now: float | None = None) -> dic
                 [{"resolved_at": insights.iso(resolution.resolved_at), "resolved_by": resolution.resolved_by}]
                 if resolution
                 else []
-            )
+            ),
+            AUDIT.name: audit_of(db, sender_id),  # every claim, reply and release (bot/agent/takeover.py)
         },
         "events": messages,
     }

@@ -22,10 +22,13 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from bot.agent.store import TrackerDatabase
 from bot.channels.viber import signature
 from bot.knowledge import default_knowledge
 from bot.processes import MODEL, ProcessGroup, action_server_cmd, rasa_server_cmd, wait_until_up
+from bot.retention import erase, export
 from tests.conftest import ARTIFACTS, TELEGRAM, VIBER, free_port
 from tests.standin import StandIn
 from tests.test_agent_api import AgentStack
@@ -189,6 +192,9 @@ def test_telegram_takeover_claim_reply_silence_release(stack: TakeoverStack, sta
     assert claimed.json()["delivery"] | {"paused": True} == claimed.json()["delivery"]
     assert telegram_sent(standin) == [texts("joined", agent=MARIA_NAME)["bg"]]
 
+    queued = {item["sender_id"]: item for item in stack.api("handoffs")["handoffs"]}
+    assert queued[sender]["claimed_by"] == "maria"
+
     # A second agent: the database's own uniqueness says no.
     second = stack.claim(sender, IVAN)
     assert second.status_code == 409 and "maria" in second.json()["error"]
@@ -217,6 +223,8 @@ def test_telegram_takeover_claim_reply_silence_release(stack: TakeoverStack, sta
     assert released.status_code == 200, released.text
     assert telegram_sent(standin) == [texts("released", agent=MARIA_NAME)["bg"]]
     assert stack.claims(sender) == []
+    queued = {item["sender_id"]: item for item in stack.api("handoffs")["handoffs"]}
+    assert queued[sender]["claimed_by"] is None
 
     stack.telegram("какво е IMAP", chat)
     answer = telegram_sent(standin)
@@ -230,6 +238,18 @@ def test_telegram_takeover_claim_reply_silence_release(stack: TakeoverStack, sta
     ]
     times = [at for _, _, at, _ in audit]
     assert times == sorted(times) and abs(times[-1] - time.time()) < 120
+
+    # An access request exports the audit and marks the agent's message; erasure deletes it all.
+    db = TrackerDatabase(sa.engine.URL.create("sqlite", database=str(stack.tracker_db)))
+    exported = export(db, sender)
+    assert exported is not None
+    exported_audit = exported["agent_records"]["agent_audit"]
+    assert [row["action"] for row in exported_audit] == ["claim", "reply", "release"]
+    assert {"agent": MARIA_NAME, "text": "Здравейте! Ще проверя кутията ви."}.items() <= next(
+        e for e in exported["events"] if e.get("agent") and e["text"].startswith("Здравейте")
+    ).items()
+    assert erase(db, sender) is not None
+    assert stack.audit(sender) == []
 
 
 # --- Viber ---------------------------------------------------------------------------------------------
@@ -296,6 +316,29 @@ def test_takeover_requests_are_checked(stack: TakeoverStack) -> None:
     assert stack.tracker(sender)["paused"] is False
 
 
+def test_a_paused_conversation_stays_paused_in_a_new_session(stack: TakeoverStack) -> None:
+    sender = f"session-{uuid.uuid4().hex[:8]}"
+    stack.ask("what is imap", sender)
+    assert stack.claim(sender).status_code == 200
+    # Three hours pass (session_expiration_time is 120 minutes): age every stored event.
+    with sqlite3.connect(stack.tracker_db) as db:
+        rows = db.execute("SELECT id, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+        for row_id, data in rows:
+            event = json.loads(data)
+            event["timestamp"] -= 3 * 3600
+            db.execute(
+                "UPDATE events SET data = ?, timestamp = ? WHERE id = ?",
+                (json.dumps(event), event["timestamp"], row_id),
+            )
+    assert stack.ask("hello again", sender) == []
+    assert stack.tracker(sender)["paused"] is True
+    with sqlite3.connect(stack.tracker_db) as db:
+        query = "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'session_started'"
+        assert db.execute(query, (sender,)).fetchone() == (2,)  # a new session began, paused
+    assert stack.release(sender).status_code == 200
+    assert stack.ask("what is imap", sender)
+
+
 # --- restart -------------------------------------------------------------------------------------------
 def test_pausing_survives_a_rasa_restart_and_rasa_down_is_a_503(stack: TakeoverStack) -> None:
     sender, other = (f"restart-{uuid.uuid4().hex[:8]}" for _ in range(2))
@@ -316,3 +359,34 @@ def test_pausing_survives_a_rasa_restart_and_rasa_down_is_a_503(stack: TakeoverS
     assert stack.ask("hello?", sender) == []
     assert stack.release(sender).status_code == 200
     assert stack.ask("what is pop3", sender)
+
+
+# --- in-process: the pause outlasts a new session ----------------------------------------------------
+def test_a_new_session_of_a_paused_conversation_is_paused_too() -> None:
+    """Rasa's own action_session_start, as extended by bot/channels/agent.py, on real trackers."""
+    import asyncio
+
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ConversationPaused, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    import bot.channels.agent  # noqa: F401 - installs the extension
+
+    domain = Domain.load("domain.yml")
+
+    def new_session(paused: bool) -> DialogueStateTracker:
+        tracker = DialogueStateTracker.from_events("s", [UserUttered("hi")], domain.slots)
+        tracker.update(SlotSet("language", "bg"))
+        if paused:
+            tracker.update(ConversationPaused())
+        events = asyncio.run(ActionSessionStart().run(CollectingOutputChannel(), None, tracker, domain))
+        for event in events:
+            tracker.update(event)
+        return tracker
+
+    paused = new_session(paused=True)
+    assert paused.is_paused() and paused.get_slot("language") == "bg"
+    assert paused.events[-1].as_dict()["name"] == "action_listen"
+    assert not new_session(paused=False).is_paused()

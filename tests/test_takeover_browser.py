@@ -112,6 +112,7 @@ def test_customer_and_agent_in_two_browsers(stack: TakeoverStack, browser: Brows
         send(widget, "пощата ми е пълна, какво да правя")
         customer_message = console.locator(".msg.user", has_text="пощата ми е пълна, какво да правя")
         expect(customer_message).to_be_visible()
+        expect(widget.locator(".typing")).to_be_hidden()  # nobody pretends the bot is typing
         time.sleep(QUIET_SECONDS)
         expect(widget.locator(".bubble.bot")).to_have_count(bots_before)  # no answer, no apology
 

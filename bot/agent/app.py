@@ -183,7 +183,8 @@ class AgentApp:
 
     def handoffs(self) -> dict[str, Any]:
         db = self.database()
-        return {"handoffs": insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())}
+        queue = insights.handoff_queue(db.events(types=QUEUE_TYPES), db.resolutions())
+        return {"handoffs": self.with_claims(queue)}
 
     def conversation(self, sender_id: str) -> dict[str, Any] | None:
         db = self.database()
@@ -230,6 +231,14 @@ class AgentApp:
     def takeover_state(self, sender_id: str) -> dict[str, Any]:
         claim = self.takeover.holder(sender_id)
         return {"claim": claim.as_dict() if claim else None, "audit": self.takeover.audit(sender_id)}
+
+    def with_claims(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Queue items with `claimed_by` (the agent holding the conversation, or None)."""
+        claims = self.takeover.claims()
+        for item in items:
+            claim = claims.get(item["sender_id"])
+            item["claimed_by"] = claim.agent if claim else None
+        return items
 
     def display_name(self, user: str) -> str:
         return self.credentials.display_name(user) if self.credentials else user

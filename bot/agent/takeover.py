@@ -79,6 +79,21 @@ def reply_text(text: Any) -> str:
     return text
 
 
+def audit_of(db: TrackerDatabase, sender_id: str) -> list[dict[str, Any]]:
+    """The conversation's audit rows, oldest first (also in an access request's export)."""
+    if not db.exists():
+        return []
+    query = sa.select(AUDIT).where(AUDIT.c.sender_id == sender_id).order_by(AUDIT.c.id)
+    with db.reader().connect() as connection:
+        if not sa.inspect(connection).has_table(AUDIT.name):
+            return []
+        rows = connection.execute(query).all()
+    return [
+        {"action": r.action, "agent": r.agent, "time": iso(r.at), "timestamp": r.at, "text": r.text}
+        for r in rows
+    ]
+
+
 class Takeover:
     def __init__(self, database: Callable[[], TrackerDatabase], rasa: RasaTakeover) -> None:
         self._database = database
@@ -93,16 +108,7 @@ class Takeover:
         return {claim.sender_id: claim for claim in self._claims(None)}
 
     def audit(self, sender_id: str) -> list[dict[str, Any]]:
-        db = self._database()
-        query = sa.select(AUDIT).where(AUDIT.c.sender_id == sender_id).order_by(AUDIT.c.id)
-        with db.reader().connect() as connection:
-            if not sa.inspect(connection).has_table(AUDIT.name):
-                return []
-            rows = connection.execute(query).all()
-        return [
-            {"action": r.action, "agent": r.agent, "time": iso(r.at), "timestamp": r.at, "text": r.text}
-            for r in rows
-        ]
+        return audit_of(self._database(), sender_id)
 
     def _claims(self, condition: Any) -> list[Claim]:
         db = self._database()

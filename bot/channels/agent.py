@@ -17,6 +17,14 @@ are stored by Rasa and predicted nothing for (bot/channels/common.py: and not ap
 
 Authenticated with `Authorization: Bearer <RASA_AUTH_TOKEN>`; without the token set the route
 answers 503. Registered in credentials.yml like the other channels.
+
+A pause must outlast a session: Rasa starts a new session when the customer writes after
+`session_expiration_time`, and its SessionStarted clears the pause, so the assistant would
+answer behind the agent's back. Rasa's own action_session_start is therefore extended here
+(this module is loaded by every Rasa process that serves the channels): a paused
+conversation's new session is paused too. A custom action_session_start on the action
+server would do the same at the price of a call per new conversation, and of no session at
+all while the action server is down.
 """
 
 from __future__ import annotations
@@ -26,9 +34,10 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.actions.action import ActionSessionStart
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOOutput
-from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, ConversationResumed, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -88,6 +97,9 @@ async def send(
         # A messenger shows every message as the bot's: the agent's name goes into the text.
         frame = default_knowledge().data["takeover_texts"]["agent_message"][language]
         await output.send_text_message(recipient, frame.format(agent=agent, text=text))
+    elif isinstance(output, SocketIOOutput):
+        # The widget stops showing "the assistant is typing" while an agent holds the chat.
+        await output.send_custom_json(recipient, {"data": {"text": text, "takeover": kind}})
     else:
         await output.send_text_message(recipient, text)
 
@@ -172,3 +184,24 @@ class AgentDeliveryInput(InputChannel):
                 "language": language,
             }
         )
+
+
+# -- a pause carried into a new session (see the module's docstring) ------------------------------
+_RASA_SESSION_START = ActionSessionStart.run
+
+
+async def _session_start_keeping_pause(
+    self: ActionSessionStart, output_channel: Any, nlg: Any, tracker: DialogueStateTracker, domain: Any
+) -> list[Event]:
+    events = await _RASA_SESSION_START(self, output_channel, nlg, tracker, domain)
+    if tracker.is_paused():
+        # After SessionStarted (which resets the tracker) and the carried-over slots, before
+        # the closing action_listen.
+        listen = next(
+            (i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], ActionExecuted)), None
+        )
+        events.insert(len(events) if listen is None else listen, ConversationPaused())
+    return events
+
+
+ActionSessionStart.run = _session_start_keeping_pause  # type: ignore[method-assign]

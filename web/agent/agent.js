@@ -217,7 +217,13 @@
               REASONS[item.reason] || item.reason,
               ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
             ),
-            el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
+            el(
+              "td",
+              {},
+              chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open"),
+              item.claimed_by ? " " : null,
+              item.claimed_by ? chip(`Claimed by ${item.claimed_by}`, "claimed") : null,
+            ),
           ),
         ),
       );
@@ -602,6 +608,8 @@
     });
     live.addEventListener("message", (event) => {
       const data = JSON.parse(event.data);
+      // A claim or release (its notice to the customer): the queue's "Claimed by" changes.
+      if (data.message && data.message.takeover && visible("handoffs")) soon("handoffs", loadHandoffs);
       if (visible("conversation") && data.sender_id === current) soon("conversation", refreshConversation);
     });
     live.addEventListener("resync", reloadVisible);

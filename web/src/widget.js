@@ -138,6 +138,8 @@ function mount(config) {
     lang: pickLang(saved.lang || config.lang),
     open: saved.open === true,
     history: cleanHistory(saved.history),
+    // A support agent holds the chat (between the takeover notices): no "assistant is typing".
+    withAgent: saved.withAgent === true,
   };
   const save = () => store.save(state);
   const t = (key) => MESSAGES[state.lang][key];
@@ -313,7 +315,7 @@ function mount(config) {
   }
 
   function deliver(message, messageId) {
-    showTyping(true);
+    showTyping(!state.withAgent);
     const data = { message, message_id: messageId };
     if (ready) socket.emit('user_uttered', { ...data, session_id: state.sessionId });
     else outbox.push(data);
@@ -351,6 +353,7 @@ function mount(config) {
     const buttons = cleanButtons(data.quick_replies || data.buttons);
     if (!text && !buttons.length) return; // attachments etc.: nothing this widget shows
     showTyping(false);
+    if (data.takeover === 'claim' || data.takeover === 'release') state.withAgent = data.takeover === 'claim';
     const agent = data.agent && typeof data.agent.name === 'string' ? data.agent.name : '';
     if (agent) addMessage({ from: 'agent', text, buttons: [], ...agentOf({ from: 'agent', agent }) });
     else addMessage({ from: 'bot', text, buttons });
