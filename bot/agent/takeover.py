@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.adapters.rasa_takeover import RasaTakeover, RasaUnavailable, UnknownConversation
 from bot.agent.insights import iso
 from bot.agent.store import AUDIT, CLAIMS, TrackerDatabase
+from bot.channels.validation import clean_text
 
 MAX_REPLY_CHARS = 2000
 ACTIONS = ("claim", "reply", "release")
@@ -71,11 +72,11 @@ def reply_text(text: Any) -> str:
     """The agent's reply as it will be sent; TakeoverError (400) when it cannot be."""
     if not isinstance(text, str):
         raise TakeoverError("'text' is required and must be a string")
-    text = text.strip()
+    if len(text) > MAX_REPLY_CHARS:  # before cleaning: clean_text would cut it silently
+        raise TakeoverError(f"'text' is longer than {MAX_REPLY_CHARS} characters")
+    text = clean_text(text)  # as Rasa's side cleans it: the audit holds what was sent
     if not text:
         raise TakeoverError("'text' must not be empty")
-    if len(text) > MAX_REPLY_CHARS:
-        raise TakeoverError(f"'text' is longer than {MAX_REPLY_CHARS} characters")
     return text
 
 
