@@ -390,3 +390,29 @@ def test_a_new_session_of_a_paused_conversation_is_paused_too() -> None:
     assert paused.is_paused() and paused.get_slot("language") == "bg"
     assert paused.events[-1].as_dict()["name"] == "action_listen"
     assert not new_session(paused=False).is_paused()
+
+
+def test_more_agents_sign_in_on_their_own_with_their_names() -> None:
+    from bot.agent.auth import Credentials, Sessions
+
+    env = {
+        "AGENT_USER": "maria",
+        "AGENT_PASSWORD": "pw-maria",
+        "AGENT_DISPLAY_NAME": "Мария",
+        "AGENT_USERS": "ivan:pw-ivan:Иван Петров, petya:pw:petya",
+    }
+    credentials = Credentials.from_env(env)
+    assert credentials is not None
+    assert credentials.check("ivan", "pw-ivan") and credentials.check("maria", "pw-maria")
+    assert not credentials.check("ivan", "pw-maria") and not credentials.check("nobody", "pw")
+    names = [credentials.display_name(u) for u in ("maria", "ivan", "petya")]
+    assert names == ["Мария", "Иван Петров", "petya"]
+    sessions = Sessions(credentials, b"key")
+    assert sessions.user(sessions.issue(user="ivan")) == "ivan"
+    assert sessions.user(sessions.issue()) == "maria"
+    assert Sessions(credentials, b"key").user(Sessions(credentials, b"key").issue(user="mallory")) is None
+    # A changed password of any agent ends every session (the salt covers all accounts).
+    changed = Credentials.from_env(env | {"AGENT_USERS": "ivan:new:Иван Петров, petya:pw:petya"})
+    assert changed is not None and Sessions(changed, b"key").user(sessions.issue(user="ivan")) is None
+    with pytest.raises(ValueError, match="AGENT_USERS"):
+        Credentials.from_env(env | {"AGENT_USERS": "ivan"})

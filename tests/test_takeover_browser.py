@@ -93,9 +93,15 @@ def test_customer_and_agent_in_two_browsers(stack: TakeoverStack, browser: Brows
         expect(console.locator("#conversation-meta")).to_contain_text(session)
         expect(console.locator("#takeover-state")).to_contain_text("The assistant is answering")
 
-        # 3. The agent claims the conversation and replies.
+        # 3. The agent claims the conversation and replies (a second console tab on the queue
+        # sees the claim live).
+        queue = agent.new_page()
+        queue.goto(f"{stack.web_url}/agent#handoffs")
+        expect(queue.locator("#handoffs-table a.sender", has_text=session)).to_be_visible()
+        expect(queue.locator("#live")).to_have_text("Live")
         console.locator("#claim-button").click()
         expect(console.locator("#takeover-state")).to_contain_text("You hold this conversation")
+        expect(queue.locator("#handoffs-table tr", has_text=session)).to_contain_text("Claimed by maria")
         expect(widget.locator(".bubble.bot").last).to_contain_text(takeover_text("joined"))
         console.locator("#reply-text").fill("Здравейте, аз съм Мария. С какво да помогна?")
         console.locator("#reply-send").click()
