@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ _ids = itertools.count(900_000)
 class TakeoverStack(AgentStack):
     group: ProcessGroup | None = None
     rasa_port: int = 0
+    replicas: list[str] = field(default_factory=list)  # every bot.web's URL (web_url first)
 
     def get(self, path: str, auth: Any = MARIA, **kwargs: Any) -> requests.Response:
         return super().get(path, auth, **kwargs)
@@ -109,7 +110,11 @@ class TakeoverStack(AgentStack):
 
 
 @contextmanager
-def takeover_stack(work: Path, standin: StandIn) -> Iterator[TakeoverStack]:
+def takeover_stack(
+    work: Path, standin: StandIn, extra_env: dict[str, str] | None = None, web_replicas: int = 1
+) -> Iterator[TakeoverStack]:
+    """The stack on SQLite, or on what `extra_env` names (PostgreSQL + Redis); with
+    `web_replicas` > 1, more bot.web processes on the same store (`stack.replicas`)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does it)")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
@@ -135,6 +140,7 @@ def takeover_stack(work: Path, standin: StandIn) -> Iterator[TakeoverStack]:
         **TELEGRAM,
         **VIBER,
     )
+    group.env.update(extra_env or {})
     ARTIFACTS.mkdir(exist_ok=True)
     stack = TakeoverStack(
         f"http://localhost:{rasa_port}",
@@ -151,6 +157,14 @@ def takeover_stack(work: Path, standin: StandIn) -> Iterator[TakeoverStack]:
         stack.web_log.unlink(missing_ok=True)
         web = group.start([sys.executable, "-m", "bot.web"], stack.web_log)
         wait_until_up(f"{stack.web_url}/", 30, web)
+        stack.replicas = [stack.web_url]
+        for number in range(1, web_replicas):
+            port = free_port()
+            group.env["WEB_PORT"] = str(port)
+            replica = group.start([sys.executable, "-m", "bot.web"], ARTIFACTS / f"takeover-web-{number}.log")
+            wait_until_up(f"http://localhost:{port}/", 30, replica)
+            stack.replicas.append(f"http://localhost:{port}")
+        group.env["WEB_PORT"] = str(web_port)
         yield stack
     finally:
         group.stop()

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -84,6 +85,8 @@ SLOTS = ("language", "handoff_reason", "handoff_summary")
 ALL_TYPES = ("user", "bot", "slot", "session_started")
 QUEUE_TYPES = ("user", "slot", "session_started")  # enough for the handoff queue and analytics
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
+_CREATE_LOCK = threading.Lock()
+_CREATE_LOCK_KEY = 0x7EA_A6E7  # the advisory lock under which the agent tables are created
 
 
 class StoreConfigError(RuntimeError):
@@ -353,11 +356,28 @@ class TrackerDatabase:
         return {row.sender_id: Resolution(row.resolved_at, row.resolved_by) for row in rows}
 
     def own_tables(self) -> Engine:
-        """The writer, with the agent tables created (once per process)."""
+        """The writer, with the agent tables created (once per process).
+
+        Two requests, or two web replicas, may create them at the same moment; PostgreSQL
+        then fails one CREATE TABLE on its catalogue's uniqueness. So creation is serialised:
+        in this process by a lock, across processes by a transaction-scoped advisory lock on
+        PostgreSQL (its DDL is transactional); on SQLite the loser of the race sees "already
+        exists" and checks again."""
         engine = self.writer()
-        if not self._table_ready:
-            _OWN_META.create_all(engine, checkfirst=True)
-            self._table_ready = True
+        if self._table_ready:
+            return engine
+        with _CREATE_LOCK:
+            if self.is_sqlite:
+                try:
+                    _OWN_META.create_all(engine, checkfirst=True)
+                except SQLAlchemyError:  # another process created them meanwhile
+                    _OWN_META.create_all(engine, checkfirst=True)
+            else:
+                with engine.begin() as connection:
+                    lock = sa.text("SELECT pg_advisory_xact_lock(:key)")
+                    connection.execute(lock, {"key": _CREATE_LOCK_KEY})
+                    _OWN_META.create_all(connection, checkfirst=True)
+        self._table_ready = True
         return engine
 
     def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
