@@ -148,6 +148,10 @@ def test_customer_and_agent_in_two_browsers(stack: TakeoverStack, browser: Brows
         assert "IMAP" in " ".join(widget.locator(".bubble.bot").all_inner_texts()[bots_before:])
         widget.screenshot(path=str(ARTIFACTS / "takeover-widget.png"))
 
+        # The widget's saved history keeps the agent's messages as hers after a reload.
+        widget.reload()
+        expect(widget.locator(".bubble.agent").first.locator(".agent-name")).to_contain_text(MARIA_NAME)
+
         steps = [action for action, *_ in stack.audit(session)]
         assert steps == ["claim", "reply", "reply", "release"]
     finally:
