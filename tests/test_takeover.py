@@ -430,3 +430,43 @@ def test_more_agents_sign_in_on_their_own_with_their_names() -> None:
     assert changed is not None and Sessions(changed, b"key").user(sessions.issue(user="ivan")) is None
     with pytest.raises(ValueError, match="AGENT_USERS"):
         Credentials.from_env(env | {"AGENT_USERS": "ivan"})
+
+
+# --- hostile bodies: a 4xx, never a 500 -------------------------------------------------------------
+def test_hostile_takeover_bodies_never_get_a_500(stack: TakeoverStack) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.test_fuzz import json_values, raw_bodies
+
+    sender = f"fuzz-{uuid.uuid4().hex[:8]}"
+    stack.ask("hello", sender)
+    assert stack.claim(sender).status_code == 200
+    session = requests.Session()
+    deliver = f"{stack.rasa_url}/webhooks/agent/deliver"
+    bearer = {"Authorization": f"Bearer {RASA_TOKEN}", "Content-Type": "application/json"}
+    shaped = st.builds(
+        lambda v: json.dumps(v).encode(),
+        st.fixed_dictionaries(
+            {"sender_id": st.one_of(st.just(sender), json_values), "kind": json_values, "agent": json_values},
+            optional={"text": json_values},
+        ),
+    )
+    statuses: set[int] = set()
+
+    @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(raw_bodies, shaped))
+    def hostile(body: bytes) -> None:
+        reply = session.post(
+            f"{stack.web_url}/agent/api/conversations/{sender}/reply", data=body, auth=MARIA, timeout=60
+        )
+        rasa = session.post(deliver, data=body, headers=bearer, timeout=60)
+        statuses.update((reply.status_code, rasa.status_code))
+        assert reply.status_code < 500 and rasa.status_code < 500, (body[:200], reply.text, rasa.text)
+        for response in (reply, rasa):
+            if response.status_code >= 400:
+                assert response.json()["error"]
+
+    hostile()
+    assert 400 in statuses
+    assert stack.release(sender).status_code == 200
