@@ -213,6 +213,11 @@ class ActionRestart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.is_paused():
+            # A support agent holds the chat (bot/channels/agent.py): a restart would resume
+            # the assistant behind the agent's back, so the conversation stays theirs, silently
+            # (Rasa lets a restart through a pause: listening is all that is left to do).
+            return [FollowupAction("action_listen")]
         send(dispatcher, default_knowledge().answer("restarted", conversation_language(tracker)))
         return [Restarted()]
 

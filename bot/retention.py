@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.agent import insights
 from bot.agent.store import (
     AGENT_TABLES,
+    AUDIT,
     CALLBACKS,
     EVENTS,
     RESOLVED,
@@ -49,6 +50,7 @@ from bot.agent.store import (
     StoreConfigError,
     TrackerDatabase,
 )
+from bot.agent.takeover import audit_of
 from bot.privacy import redact
 
 logger = logging.getLogger(__name__)
@@ -253,6 +255,9 @@ def _message(event: Event) -> dict[str, Any]:
                 if isinstance(b, dict)
             ],
         )
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("agent"):  # a support agent's (live takeover)
+            base["agent"] = str(metadata["agent"])
     elif event.type_name == "slot":
         base.update(name=data.get("name"), value=_slot_value(data.get("value")))
     else:
@@ -305,6 +310,7 @@ def export(db: TrackerDatabase, sender_id: str, now: float | None = None) -> dic
                 {"case_number": c.case_number, "contact": c.contact, "consent_at": insights.iso(c.consent_at)}
                 for c in db.callbacks(sender_id=sender_id)
             ],
+            AUDIT.name: audit_of(db, sender_id),  # every claim, reply and release (bot/agent/takeover.py)
         },
         "events": messages,
     }

@@ -12,6 +12,7 @@ The routes (bot/agent/routes.py, a Sanic blueprint on the demo server bot/web.py
     GET  /agent/api/conversations/<sender_id>     the transcript with the bot's understanding
     POST /agent/api/conversations/<sender_id>/resolve
     POST /agent/api/conversations/<sender_id>/erase  delete everything stored about the sender
+    POST /agent/api/conversations/<sender_id>/claim|reply|release  live takeover (takeover.py)
     GET  /agent/api/analytics[.csv]?days=N        volumes, containment, fallback rate, ...
     GET  /agent/api/events                        live updates (Server-Sent Events, bot/agent/live.py)
 
@@ -36,11 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from bot.adapters.rasa_takeover import RasaTakeover
 from bot.agent import insights
 from bot.agent.auth import COOKIE, Credentials, Sessions, basic_credentials, cookie_value
 from bot.agent.index import DEFAULT_LIMIT, ConversationIndex, window_start
 from bot.agent.store import READ_ERRORS, TrackerDatabase
 from bot.agent.suggest import Parser, RasaHttpNlu, suggest
+from bot.agent.takeover import Takeover
 from bot.agent.throttle import Throttle
 from bot.retention import RetentionScheduler, erase, start_scheduler
 from bot.settings import PROJECT_DIR
@@ -117,6 +120,7 @@ class AgentApp:
         nlu: Parser | None = None,
         secure_cookie: bool = False,
         static_dir: Path = STATIC_DIR,
+        takeover: RasaTakeover | None = None,
     ) -> None:
         self.credentials = credentials
         self.sessions = sessions or (Sessions(credentials) if credentials else None)
@@ -128,6 +132,7 @@ class AgentApp:
         self.static_dir = static_dir
         self.throttle = Throttle()
         self.retention: RetentionScheduler | None = None
+        self.takeover = Takeover(self.database, takeover or RasaTakeover.from_env())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, retention: bool = True) -> AgentApp:
@@ -172,7 +177,7 @@ class AgentApp:
         basic = basic_credentials(authorization)
         if basic is not None:
             if self.credentials.check(*basic):
-                return Agent(self.credentials.user, via_basic=True)
+                return Agent(basic[0], via_basic=True)
             self.throttle.failed(client)
             return None
         session = self.sessions.session(cookie_value(cookie_header, COOKIE))
@@ -185,7 +190,7 @@ class AgentApp:
             self.throttle.failed(client)
             return None
         self.throttle.succeeded(client)
-        return self.sessions.issue()
+        return self.sessions.issue(user=user)
 
     # -- the data behind the API (blocking) ----------------------------------------------------
     def suggest(self, text: str) -> dict[str, Any]:
@@ -200,7 +205,9 @@ class AgentApp:
         case: str | None = None,
     ) -> dict[str, Any]:
         """A page of the queue; with `case` (a normalised case number), only that case."""
-        return self.index().handoffs(limit, before, open_only, case)
+        page = self.index().handoffs(limit, before, open_only, case)
+        page["handoffs"] = self.with_claims(page["handoffs"])
+        return page
 
     def conversations(
         self, limit: int = DEFAULT_LIMIT, before: tuple[float, str] | None = None
@@ -241,6 +248,7 @@ class AgentApp:
             "language": conversation.language if conversation else insights.UNKNOWN,
             "handoff": summary[0] if summary else None,
             "messages": insights.transcript(events),
+            "takeover": self.takeover_state(sender_id),
         }
 
     def resolve(self, sender_id: str, agent: str) -> dict[str, Any] | None:
@@ -267,3 +275,28 @@ class AgentApp:
 
     def analytics(self, since: float | None) -> dict[str, Any]:
         return self.index().analytics(since)
+
+    # -- live takeover (bot/agent/takeover.py) ------------------------------------------------
+    def takeover_state(self, sender_id: str) -> dict[str, Any]:
+        claim = self.takeover.holder(sender_id)
+        return {"claim": claim.as_dict() if claim else None, "audit": self.takeover.audit(sender_id)}
+
+    def with_claims(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Queue items with `claimed_by` (the agent holding the conversation, or None)."""
+        claims = self.takeover.claims()
+        for item in items:
+            claim = claims.get(item["sender_id"])
+            item["claimed_by"] = claim.agent if claim else None
+        return items
+
+    def display_name(self, user: str) -> str:
+        return self.credentials.display_name(user) if self.credentials else user
+
+    def claim(self, sender_id: str, agent: str) -> dict[str, Any]:
+        return self.takeover.claim(sender_id, agent, self.display_name(agent))
+
+    def reply(self, sender_id: str, agent: str, text: Any) -> dict[str, Any]:
+        return self.takeover.reply(sender_id, agent, text)
+
+    def release(self, sender_id: str, agent: str) -> dict[str, Any]:
+        return self.takeover.release(sender_id, agent)

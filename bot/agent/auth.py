@@ -31,17 +31,46 @@ SESSION_SECONDS = 8 * 3600
 class Credentials:
     user: str
     password: str = field(repr=False)
+    # More agents (AGENT_USERS), so that a claim names a person: ((user, password, name), ...).
+    others: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
+    display: str = ""  # AGENT_DISPLAY_NAME: the main user's name as the customer sees it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Credentials | None:
         user, password = env.get("AGENT_USER", "").strip(), env.get("AGENT_PASSWORD", "")
-        return cls(user, password) if user and password else None
+        if not (user and password):
+            return None
+        others = parse_agent_users(env.get("AGENT_USERS", ""))
+        return cls(user, password, others, env.get("AGENT_DISPLAY_NAME", "").strip())
+
+    @property
+    def accounts(self) -> tuple[tuple[str, str, str], ...]:
+        return ((self.user, self.password, self.display), *self.others)
 
     def check(self, user: str, password: str) -> bool:
-        """Both compared in constant time, and both always compared."""
-        user_ok = hmac.compare_digest(user.encode(), self.user.encode())
-        password_ok = hmac.compare_digest(password.encode(), self.password.encode())
-        return user_ok & password_ok
+        """Every account compared, both fields of each, in constant time."""
+        found = False
+        for known_user, known_password, _ in self.accounts:
+            user_ok = hmac.compare_digest(user.encode(), known_user.encode())
+            password_ok = hmac.compare_digest(password.encode(), known_password.encode())
+            found |= user_ok & password_ok
+        return found
+
+    def display_name(self, user: str) -> str:
+        """The name customers see for an agent (their user name when none is configured)."""
+        return next((name or known for known, _, name in self.accounts if known == user), user)
+
+
+def parse_agent_users(raw: str) -> tuple[tuple[str, str, str], ...]:
+    """AGENT_USERS: `user:password[:Display Name]`, comma-separated. ValueError if malformed."""
+    accounts = []
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        user, _, rest = entry.partition(":")
+        password, _, name = rest.partition(":")
+        if not user or not password:
+            raise ValueError("AGENT_USERS: every entry is user:password[:Display Name]")
+        accounts.append((user.strip(), password, name.strip()))
+    return tuple(accounts)
 
 
 @dataclass(frozen=True)
@@ -54,22 +83,24 @@ class Sessions:
     """Issues and checks the signed session cookie's value."""
 
     def __init__(self, credentials: Credentials, secret: bytes | None = None) -> None:
-        material = f"agent-session\x00{credentials.user}\x00{credentials.password}".encode()
+        accounts = "\x00".join(f"{user}\x00{password}" for user, password, _ in credentials.accounts)
+        material = f"agent-session\x00{accounts}".encode()
         self._serializer = URLSafeSerializer(
             secret or secrets.token_bytes(32),
             salt=hashlib.sha256(material).hexdigest(),
             signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
         )
         self._user = credentials.user
+        self._users = {user for user, _, _ in credentials.accounts}
 
     @classmethod
     def from_env(cls, credentials: Credentials, env: Mapping[str, str] = os.environ) -> Sessions:
         secret = env.get("AGENT_SESSION_SECRET", "")
         return cls(credentials, secret.encode() if secret else None)
 
-    def issue(self, now: float | None = None) -> str:
+    def issue(self, now: float | None = None, user: str | None = None) -> str:
         expiry = int((time.time() if now is None else now) + SESSION_SECONDS)
-        return str(self._serializer.dumps({"user": self._user, "exp": expiry}))
+        return str(self._serializer.dumps({"user": user or self._user, "exp": expiry}))
 
     def session(self, value: str | None, now: float | None = None) -> Session | None:
         """The session a cookie value stands for, or None (forged, expired, other credentials)."""
@@ -82,7 +113,7 @@ class Sessions:
         if not isinstance(payload, dict):
             return None
         user, expires = payload.get("user"), payload.get("exp")
-        if not isinstance(expires, int) or isinstance(expires, bool) or user != self._user:
+        if not isinstance(expires, int) or isinstance(expires, bool) or user not in self._users:
             return None
         if expires < (time.time() if now is None else now):
             return None

@@ -192,6 +192,13 @@ def transcript_item(event: Event, copies: SessionCopies) -> dict[str, Any] | Non
         shown = [
             {"title": b.get("title"), "payload": b.get("payload")} for b in buttons if isinstance(b, dict)
         ]
+        metadata = event.data.get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("agent"):
+            # A support agent's message (bot/channels/agent.py), or the notice of a claim or
+            # release ("takeover"): marked as the agent's, not the assistant's.
+            kind = "bot" if metadata.get("takeover") else "agent"
+            item = {"type": kind, **base, "text": str(event.data.get("text") or ""), "buttons": []}
+            return item | {"agent": str(metadata["agent"]), "takeover": metadata.get("takeover")}
         if shown:
             copies.offered[event.sender_id] = shown
         return {"type": "bot", **base, "text": str(event.data.get("text") or ""), "buttons": shown}

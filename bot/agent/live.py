@@ -11,7 +11,7 @@ Event types (`LiveEvent.type`); later parts add their own (claim, reply, release
 `live_events` without changing the stream:
 
     handoff   a conversation was handed over: {"sender_id", "reason", "time", "timestamp"}
-    message   a customer or bot message was stored: {"sender_id", "sender": "user"|"bot",
+    message   a customer, bot or agent message was stored: {"sender_id", "sender": "user"|"bot"|"agent",
               "message": <the transcript item, as GET /agent/api/conversations/<id> has it>}
     resync    more was missed than the stream replays: reload the lists
 """
@@ -72,7 +72,7 @@ def live_events(rows: Iterable[Event], copies: insights.SessionCopies) -> list[L
         if item["type"] == "handoff":
             data = {"sender_id": row.sender_id, "reason": item["reason"], "time": item["time"]}
             found.append(LiveEvent(row.id, "handoff", data | {"timestamp": row.timestamp}))
-        elif item["type"] in ("user", "bot"):
+        elif item["type"] in ("user", "bot", "agent"):  # "agent": a support agent's message
             data = {"sender_id": row.sender_id, "sender": item["type"], "message": item}
             found.append(LiveEvent(row.id, "message", data))
     return found

@@ -55,7 +55,7 @@ def app_page(user: str) -> str:
     script = '<script src="/agent/static/agent.js" defer></script>\n'
     return (
         HEAD.format(title="Agent", script=script)
-        + f"""<body>
+        + f"""<body data-user="{escape(user, quote=True)}">
 <header class="top">
 <span class="brand">TEA agent assistant</span>
 <nav aria-label="Views">
@@ -107,6 +107,17 @@ def app_page(user: str) -> str:
 <dl id="conversation-meta" class="meta"></dl>
 <p class="toolbar"><button type="button" id="resolve-button">Mark resolved</button></p>
 <p id="conversation-status" class="status" role="status"></p>
+<section id="takeover" class="card takeover" aria-labelledby="takeover-title">
+<h2 id="takeover-title">Talk to the customer</h2>
+<p id="takeover-state" class="status" role="status"></p>
+<p class="toolbar"><button type="button" id="claim-button">Claim</button>
+<button type="button" id="release-button">Release to the assistant</button></p>
+<form id="reply-form">
+<label for="reply-text">Your reply (sent to the customer's chat under your name)</label>
+<textarea id="reply-text" rows="3" maxlength="2000"></textarea>
+<button type="submit" id="reply-send">Send</button>
+</form>
+</section>
 <ol id="transcript" class="transcript"></ol>
 </section>
 

@@ -36,6 +36,7 @@ from bot.agent.auth import COOKIE, SESSION_SECONDS, basic_credentials, same_orig
 from bot.agent.index import IndexBuilding, PageError, decode_cursor, page_limit
 from bot.agent.store import READ_ERRORS
 from bot.agent.suggest import NluUnavailable
+from bot.agent.takeover import TakeoverError
 from bot.handoff import normalise_case
 
 logger = logging.getLogger(__name__)
@@ -271,6 +272,34 @@ def blueprint(agent: AgentApp, hub: live.EventHub) -> Blueprint:
     async def erase(request: Request, sender_id: str) -> HTTPResponse:
         done = await in_thread(agent.erase, sender_id, signed_in(request).user) if sender_id else None
         return json_response(200, done) if done else error(404, "no such conversation")
+
+    # -- live takeover (bot/agent/takeover.py; Rasa's side: bot/channels/agent.py) ------------------
+    async def takeover(request: Request, sender_id: str, step: str, *args: Any) -> HTTPResponse:
+        if not sender_id:
+            return error(404, "no such conversation")
+        method = getattr(agent, step)
+        try:
+            return json_response(200, await in_thread(method, sender_id, signed_in(request).user, *args))
+        except TakeoverError as problem:
+            return error(problem.status, problem.message)
+
+    @bp.route("/api/conversations/<sender_id:str>/claim", methods=["POST"], unquote=True)
+    async def claim(request: Request, sender_id: str) -> HTTPResponse:
+        return await takeover(request, sender_id, "claim")
+
+    @bp.route("/api/conversations/<sender_id:str>/reply", methods=["POST"], unquote=True)
+    async def reply(request: Request, sender_id: str) -> HTTPResponse:
+        try:
+            body = json.loads((request.body or b"").decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return error(400, 'the body must be JSON: {"text": "..."}')
+        if not isinstance(body, dict):
+            return error(400, 'the body must be a JSON object: {"text": "..."}')
+        return await takeover(request, sender_id, "reply", body.get("text"))
+
+    @bp.route("/api/conversations/<sender_id:str>/release", methods=["POST"], unquote=True)
+    async def release(request: Request, sender_id: str) -> HTTPResponse:
+        return await takeover(request, sender_id, "release")
 
     @bp.route("/api/analytics", methods=GET)
     @bp.route("/api/analytics.csv", methods=GET, name="analytics_csv")

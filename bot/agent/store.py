@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,15 +76,39 @@ PRESENCE = sa.Table(
     sa.Column("agent", sa.String(255), primary_key=True),
     sa.Column("seen_at", sa.Float, nullable=False),
 )
+# -- live takeover (bot/agent/takeover.py) ---------------------------------------------------
+# Who holds a conversation now: the primary key makes a second claim fail in the database
+# itself, so two agents (or two web replicas) can never both hold one.
+CLAIMS = sa.Table(
+    "agent_claims",
+    _OWN_META,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("agent", sa.String(255), nullable=False),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("claimed_at", sa.Float, nullable=False),
+)
+# Every claim, reply and release, with the agent and the time (and a reply's text).
+AUDIT = sa.Table(
+    "agent_audit",
+    _OWN_META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("agent", sa.String(255), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("text", sa.Text),
+)
 # Every table the agent tools keep about a conversation, each keyed by `sender_id`: erasing
 # a conversation or expiring it (bot/retention.py) deletes its rows from all of them.
-AGENT_TABLES = (RESOLVED, CALLBACKS, *INDEX_TABLES)  # the conversation index: bot/agent/index.py
+AGENT_TABLES = (RESOLVED, CALLBACKS, CLAIMS, AUDIT, *INDEX_TABLES)  # the index: bot/agent/index.py
 ERASE_BATCH = 500  # sender ids per DELETE (SQLite allows 999 bound parameters in old builds)
 # The slots the agent tools read; other slot events are never loaded.
 SLOTS = ("language", "handoff_reason", "handoff_summary", "case_number")
 ALL_TYPES = ("user", "bot", "slot", "session_started")
 QUEUE_TYPES = ("user", "slot", "session_started")  # enough for the handoff queue and analytics
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
+_CREATE_LOCK = threading.Lock()
+_CREATE_LOCK_KEY = 0x7EA_A6E7  # the advisory lock under which the agent tables are created
 
 
 class StoreConfigError(RuntimeError):
@@ -375,18 +400,35 @@ class TrackerDatabase:
             row = connection.execute(sa.select(RESOLVED).where(RESOLVED.c.sender_id == sender_id)).first()
         return Resolution(row.resolved_at, row.resolved_by) if row else None
 
-    def _own_tables(self) -> Engine:
-        """The writer, with the agent tables created (once per process)."""
+    def own_tables(self) -> Engine:
+        """The writer, with the agent tables created (once per process).
+
+        Two requests, or two web replicas, may create them at the same moment; PostgreSQL
+        then fails one CREATE TABLE on its catalogue's uniqueness. So creation is serialised:
+        in this process by a lock, across processes by a transaction-scoped advisory lock on
+        PostgreSQL (its DDL is transactional); on SQLite the loser of the race sees "already
+        exists" and checks again."""
         engine = self.writer()
-        if not self._table_ready:
-            _OWN_META.create_all(engine, checkfirst=True)
-            self._table_ready = True
+        if self._table_ready:
+            return engine
+        with _CREATE_LOCK:
+            if self.is_sqlite:
+                try:
+                    _OWN_META.create_all(engine, checkfirst=True)
+                except SQLAlchemyError:  # another process created them meanwhile
+                    _OWN_META.create_all(engine, checkfirst=True)
+            else:
+                with engine.begin() as connection:
+                    lock = sa.text("SELECT pg_advisory_xact_lock(:key)")
+                    connection.execute(lock, {"key": _CREATE_LOCK_KEY})
+                    _OWN_META.create_all(connection, checkfirst=True)
+        self._table_ready = True
         return engine
 
     def resolve(self, sender_id: str, agent: str, at: float | None = None) -> Resolution:
         """Mark a conversation resolved (again: the latest time wins)."""
         resolution = Resolution(time.time() if at is None else at, agent)
-        engine = self._own_tables()
+        engine = self.own_tables()
         values = {"resolved_at": resolution.resolved_at, "resolved_by": agent}
         with engine.begin() as connection:
             updated = connection.execute(
@@ -398,7 +440,7 @@ class TrackerDatabase:
 
     # -- handoff: callbacks and presence ---------------------------------------------------------
     def add_callback(self, callback: Callback) -> None:
-        with self._own_tables().begin() as connection:
+        with self.own_tables().begin() as connection:
             connection.execute(sa.insert(CALLBACKS).values(**callback.__dict__))
 
     def callbacks(self, limit: int = 200, sender_id: str | None = None) -> list[Callback]:
@@ -418,7 +460,7 @@ class TrackerDatabase:
 
     def record_presence(self, agent: str, at: float | None = None) -> None:
         values = {"seen_at": time.time() if at is None else at}
-        with self._own_tables().begin() as connection:
+        with self.own_tables().begin() as connection:
             updated = connection.execute(
                 sa.update(PRESENCE).where(PRESENCE.c.agent == agent).values(**values)
             )

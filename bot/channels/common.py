@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Sanic
+from sanic.exceptions import SanicException
 
 from bot.adapters.http import ApiError
 from bot.knowledge import default_knowledge
@@ -111,6 +113,24 @@ async def handle_or_apologise(
         await on_new_message(message)
     except Exception:
         logger.exception("failed to handle a message from %s", message.sender_id)
-    if output.sent == 0 and message.text:
+    if output.sent == 0 and message.text and not await is_paused(message.sender_id):
         language = reply_language(detect_writing_form(message.text)) or "bg"
         await output.inner.send_text_message(message.sender_id, channel_text("unavailable", language))
+
+
+async def is_paused(sender_id: str) -> bool:
+    """Whether an agent has taken the conversation over (bot/channels/agent.py paused it).
+
+    Then silence is the point: Rasa stored the message for the agent and predicted nothing.
+    Only asked when Rasa sent no reply, so it costs a read on that path alone. The tracker
+    store is the Rasa agent's, on the one Sanic app of this Rasa process."""
+    try:
+        rasa_agent = Sanic.get_app().ctx.agent
+    except (SanicException, AttributeError):  # not inside a Rasa server (unit tests)
+        return False
+    try:
+        tracker = await rasa_agent.tracker_store.retrieve(sender_id)
+    except Exception:
+        logger.exception("could not read the conversation of %s", sender_id)
+        return False
+    return tracker is not None and tracker.is_paused()

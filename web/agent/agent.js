@@ -216,7 +216,13 @@
         REASONS[item.reason] || item.reason,
         ...(item.summary ? [el("br"), el("q", { class: "summary", text: item.summary })] : []),
       ),
-      el("td", {}, chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open")),
+      el(
+        "td",
+        {},
+        chip(item.resolved ? "Resolved" : "Open", item.resolved ? "ok" : "open"),
+        item.claimed_by ? " " : null,
+        item.claimed_by ? chip(`Claimed by ${item.claimed_by}`, "claimed") : null,
+      ),
       el("td", { class: "case", text: item.case_number || "—" }),
     );
   }
@@ -284,6 +290,8 @@
     $("transcript").replaceChildren();
     $("resolve-button").disabled = true;
     eraseButton().disabled = true;
+    for (const id of ["claim-button", "release-button", "reply-text", "reply-send"]) $(id).disabled = true;
+    status("takeover-state", "");
     status("conversation-status", "Loading…");
     try {
       const conversation = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}`);
@@ -320,16 +328,19 @@
     $("conversation-meta").replaceChildren(...meta.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
     $("resolve-button").disabled = !handoff || handoff.resolved;
     eraseButton().disabled = false;
-    $("transcript").replaceChildren(...conversation.messages.map(renderMessage));
+    $("transcript").replaceChildren(...conversation.messages.map((message) => renderMessage(message, conversation.language)));
+    renderTakeover(conversation.takeover);
   }
 
-  function renderMessage(message) {
+  function renderMessage(message, language) {
     const time = el("time", { datetime: message.time, text: when(message.time) });
     if (message.type === "handoff") {
       return el("li", { class: "event" }, `Handed over to a person: ${REASONS[message.reason] || message.reason} · `, time);
     }
     if (message.type === "session") return el("li", { class: "event session" }, "New session · ", time);
-    const who = message.type === "user" ? (message.payload ? "Customer (button)" : "Customer") : "Bot";
+    let who = message.type === "user" ? (message.payload ? "Customer (button)" : "Customer") : "Bot";
+    if (message.type === "agent") who = `Agent ${message.agent}`; // a person's message, not the bot's
+    else if (message.takeover) who = `Bot (${message.takeover === "claim" ? "agent joined" : "agent left"} notice)`;
     const item = el("li", { class: `msg ${message.type}` }, el("p", { class: "who" }, `${who} · `, time), el("p", { class: "text", text: message.text }));
     if (message.type === "user") {
       const intent = message.intent || {};
@@ -340,7 +351,7 @@
         chip(`${intent.name || "?"} ${percent(intent.confidence)}`, intent.name === "nlu_fallback" || (intent.confidence ?? 0) < 0.5 ? "low" : "intent"),
       );
       for (const entity of message.entities) nlu.append(" ", chip(`${entity.entity}: ${entity.value}`, "entity"));
-      item.append(nlu);
+      item.append(nlu, assist(message, language));
     } else if (message.buttons.length) {
       item.append(el("p", { class: "buttons" }, ...message.buttons.map((button) => chip(button.title, "button"))));
     }
@@ -399,6 +410,106 @@
       status("conversation-status", error.message, true);
       eraseButton().disabled = false;
     }
+  }
+
+  // --- live takeover: claim, reply, release (docs/agent-api.md) --------------------------------
+  const me = () => document.body.dataset.user || "";
+  let claim = null; // the open conversation's claim, as the server last said
+
+  function renderTakeover(takeover) {
+    claim = (takeover && takeover.claim) || null;
+    const mine = Boolean(claim && claim.agent === me());
+    $("claim-button").disabled = Boolean(claim);
+    $("release-button").disabled = !mine;
+    $("reply-text").disabled = !mine;
+    $("reply-send").disabled = !mine;
+    $("takeover").classList.toggle("mine", mine);
+    let text = "The assistant is answering. Claim the conversation to talk to the customer yourself.";
+    if (mine) text = `You hold this conversation since ${when(claim.claimed_at)}: the assistant is paused, the customer sees your replies as ${claim.display_name}.`;
+    else if (claim) text = `Claimed by ${claim.agent} since ${when(claim.claimed_at)}: the assistant is paused.`;
+    status("takeover-state", text);
+  }
+
+  async function takeoverStep(step, body) {
+    const senderId = current;
+    if (!senderId) return null;
+    const options = { method: "POST" };
+    if (body) options.body = JSON.stringify(body);
+    try {
+      const result = await api(`/agent/api/conversations/${encodeURIComponent(senderId)}/${step}`, options);
+      await refreshConversation();
+      return result;
+    } catch (error) {
+      status("takeover-state", error.message, true);
+      await refreshConversation();
+      return null;
+    }
+  }
+
+  async function onReply(event) {
+    event.preventDefault();
+    const text = $("reply-text").value.trim();
+    if (!text) return;
+    $("reply-send").disabled = true;
+    if (await takeoverStep("reply", { text })) $("reply-text").value = "";
+    $("reply-send").disabled = !(claim && claim.agent === me());
+  }
+
+  // Agent assist: for a customer message, the assistant's reading (top intents) and its suggested
+  // answer in the customer's language, with the article links and "Insert" into the reply box.
+  // Suggestions are cached by text: a live refresh re-renders without asking again.
+  const suggestions = new Map();
+
+  function suggestionFor(text) {
+    if (!suggestions.has(text)) {
+      const asked = api(`/agent/api/suggest?q=${encodeURIComponent(text)}`);
+      asked.catch(() => suggestions.delete(text)); // asked again next time
+      suggestions.set(text, asked);
+    }
+    return suggestions.get(text);
+  }
+
+  function insertText(answer) {
+    // The answer names its article already, as the bot sends it; other links are added.
+    const links = answer.links.filter((link) => !answer.text.includes(link.url)).map((link) => `${link.title}: ${link.url}`);
+    return [answer.text, ...links].join("\n");
+  }
+
+  function assist(message, language) {
+    const box = el("div", { class: "assist" });
+    const reading = el("p", { class: "reading" }, "Assistant's reading: ");
+    for (const intent of message.intent_ranking || []) reading.append(chip(`${intent.name} ${percent(intent.confidence)}`, "intent"), " ");
+    const suggestion = el("div", { class: "suggestion" }, el("span", { class: "muted", text: "Suggested answer: asking the assistant…" }));
+    box.append(reading, suggestion);
+    if (!message.text) return box;
+    suggestionFor(message.text).then(
+      (result) => {
+        const lang = result.answers[language] ? language : result.language && result.answers[result.language] ? result.language : Object.keys(result.answers)[0];
+        const answer = result.answers[lang];
+        if (!answer) {
+          suggestion.replaceChildren(el("span", { class: "muted", text: "Suggested answer: the knowledge base has none for this message." }));
+          return;
+        }
+        const insert = el("button", { type: "button", class: "insert", text: "Insert" });
+        insert.addEventListener("click", () => {
+          const box = $("reply-text");
+          box.value = box.value ? `${box.value}\n${insertText(answer)}` : insertText(answer);
+          box.focus();
+        });
+        const links = el("ul", { class: "links" });
+        for (const link of answer.links) {
+          const href = safeUrl(link.url);
+          links.append(el("li", {}, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: link.title }) : link.title));
+        }
+        suggestion.replaceChildren(
+          el("p", { class: "suggested-head" }, `Suggested answer (${lang})${result.low_confidence ? ", low confidence" : ""} `, insert),
+          el("p", { class: "answer-text", lang, text: answer.text }),
+          links,
+        );
+      },
+      (error) => suggestion.replaceChildren(el("span", { class: "muted", text: `Suggested answer unavailable: ${error.message}` })),
+    );
+    return box;
   }
 
   // --- Analytics ---------------------------------------------------------------------------
@@ -546,6 +657,8 @@
       const data = JSON.parse(event.data);
       // A callback request is stored as the bot confirms it: its list may have grown.
       if (visible("handoffs") && data.sender === "bot") soon("callbacks", loadCallbacks);
+      // A claim or release (its notice to the customer): the queue's "Claimed by" changes.
+      if (data.message && data.message.takeover && visible("handoffs")) soon("handoffs", loadHandoffs);
       if (visible("conversation") && data.sender_id === current) soon("conversation", refreshConversation);
     });
     live.addEventListener("resync", reloadVisible);
@@ -583,6 +696,12 @@
     });
     $("resolve-button").addEventListener("click", resolveCurrent);
     eraseButton().addEventListener("click", eraseCurrent);
+    $("claim-button").addEventListener("click", () => takeoverStep("claim"));
+    $("release-button").addEventListener("click", () => takeoverStep("release"));
+    $("reply-form").addEventListener("submit", onReply);
+    $("reply-text").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
+    });
     $("analytics-days").addEventListener("change", loadAnalytics);
     window.addEventListener("hashchange", route);
     route();

@@ -79,8 +79,14 @@ function cleanButtons(list) {
 
 function cleanHistory(list) {
   return (Array.isArray(list) ? list : [])
-    .filter((m) => m && (m.from === 'bot' || m.from === 'user') && typeof m.text === 'string')
-    .map((m) => ({ from: m.from, text: m.text, buttons: cleanButtons(m.buttons) }));
+    .filter((m) => m && ['bot', 'user', 'agent'].includes(m.from) && typeof m.text === 'string')
+    .map((m) => ({ from: m.from, text: m.text, buttons: cleanButtons(m.buttons), ...agentOf(m) }));
+}
+
+/** A support agent's message carries their display name (bot/channels/agent.py). */
+function agentOf(message) {
+  const name = message.from === 'agent' && typeof message.agent === 'string' ? message.agent.slice(0, 100) : '';
+  return name ? { agent: name } : {};
 }
 
 // --- DOM helpers ------------------------------------------------------------------------------
@@ -166,6 +172,8 @@ function mount(config) {
     lang: pickLang(saved.lang || config.lang),
     open: saved.open === true,
     history: cleanHistory(saved.history),
+    // A support agent holds the chat (between the takeover notices): no "assistant is typing".
+    withAgent: saved.withAgent === true,
   };
   const save = () => store.save(state);
   const t = (key) => MESSAGES[state.lang][key];
@@ -291,8 +299,14 @@ function mount(config) {
 
   function renderMessage(message) {
     const bubble = h('div', { class: `bubble ${message.from}` });
-    bubble.append(h('span', { class: 'sr-only', text: `${t(message.from === 'user' ? 'you' : 'bot')}: ` }));
-    if (message.from === 'bot') appendLinkified(bubble, message.text, t('newTab'));
+    if (message.from === 'agent') {
+      // A person, not the bot: their name and role above the text, visibly and for screen readers.
+      bubble.append(h('span', { class: 'agent-name', text: `${message.agent || t('agent')} · ${t('agent')}` }));
+      bubble.append(h('span', { class: 'sr-only', text: ': ' }));
+    } else {
+      bubble.append(h('span', { class: 'sr-only', text: `${t(message.from === 'user' ? 'you' : 'bot')}: ` }));
+    }
+    if (message.from !== 'user') appendLinkified(bubble, message.text, t('newTab'));
     else {
       const text = document.createTextNode(message.text);
       bubble.append(text);
@@ -353,7 +367,7 @@ function mount(config) {
   }
 
   function deliver(message, messageId) {
-    showTyping(true);
+    showTyping(!state.withAgent);
     const data = { message, message_id: messageId };
     if (ready) socket.emit('user_uttered', { ...data, session_id: state.sessionId });
     else outbox.push(data);
@@ -391,7 +405,10 @@ function mount(config) {
     const buttons = cleanButtons(data.quick_replies || data.buttons);
     if (!text && !buttons.length) return; // attachments etc.: nothing this widget shows
     showTyping(false);
-    addMessage({ from: 'bot', text, buttons });
+    if (data.takeover === 'claim' || data.takeover === 'release') state.withAgent = data.takeover === 'claim';
+    const agent = data.agent && typeof data.agent.name === 'string' ? data.agent.name : '';
+    if (agent) addMessage({ from: 'agent', text, buttons: [], ...agentOf({ from: 'agent', agent }) });
+    else addMessage({ from: 'bot', text, buttons });
   }
 
   function connect() {
